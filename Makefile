@@ -1,0 +1,38 @@
+# Thin aliases. `make lab` and `make test` work on a fresh clone: they create .venv first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: setup lab test book execute learner slides bench vendor clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create or update the environment
+
+lab: $(STAMP)  ## open the course in JupyterLab
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) chapters/01_mechanism/01_size_principle.ipynb
+
+test: $(STAMP)  ## every test: unit, data, notebooks (nbval), exercises, book, browser
+	$(PY) -m pytest --nbval
+
+execute: $(STAMP)  ## re-execute chapter and exercise notebooks (stores outputs + widget state)
+	$(PY) -m failurelab.tools execute
+
+learner: $(STAMP)  ## regenerate learner copies of the exercises (never overwrites your edits)
+	$(PY) -m failurelab.tools learner
+
+book: $(STAMP)  ## build the HTML book (strict) into _build/html
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+bench: $(STAMP)  ## measure the performance budgets
+	$(PY) -m failurelab.tools bench
+
+vendor: $(STAMP)  ## refresh vendored JS (needs the npm registry)
+	$(PY) -m failurelab.tools vendor
+
+clean:
+	rm -rf _build .jupyter_cache test-artifacts

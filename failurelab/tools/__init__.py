@@ -1,0 +1,5 @@
+"""Command-line tools of the course: ``python -m failurelab.tools <command>``.
+
+Each command lives in its own module exposing ``register(subparsers)``; ``__main__`` wires
+them together.
+"""

@@ -1,0 +1,20 @@
+"""Entry point: ``python -m failurelab.tools {execute,learner,vendor,bench,datasources} ...``."""
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ("execute", "learner", "vendor", "bench", "datasources")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m failurelab.tools", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"failurelab.tools.{name}").register(sub)
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

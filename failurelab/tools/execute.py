@@ -1,0 +1,51 @@
+"""``execute``: run course notebooks top to bottom in a fresh kernel and save their outputs.
+
+nbclient stores the ipywidgets state in the notebook, so the book shows each widget's last
+view; nbval later proves the saved outputs are reproducible. Learner copies (``exercises/learner``)
+are never executed or written: they belong to the learner.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("chapters/*/*.ipynb", "exercises/*.ipynb")
+
+
+def course_notebooks(root=ROOT):
+    """The chapter and exercise source notebooks, in a stable order."""
+    return sorted(p for pattern in SOURCES for p in root.glob(pattern))
+
+
+def execute(path, timeout=120, write=True):
+    """Execute ``path`` (in place unless ``write`` is False); returns the wall time in seconds."""
+    path = Path(path).resolve()
+    if "learner" in path.parts:
+        raise ValueError(f"{path} is a learner copy: it is never executed or overwritten by tools")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                            record_timing=False, resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    if write:
+        nbformat.write(nb, path)
+    return elapsed
+
+
+def register(sub):
+    p = sub.add_parser("execute", help="execute chapter/exercise notebooks in place (stores widget state)")
+    p.add_argument("paths", nargs="*", help="notebooks (default: every chapter and exercise notebook)")
+    p.add_argument("--timeout", type=int, default=120, help="per-cell timeout in seconds")
+    p.set_defaults(func=_run)
+
+
+def _run(args):
+    paths = [Path(p) for p in args.paths] or course_notebooks()
+    for path in paths:
+        print(f"{path}: {execute(path, args.timeout):.1f} s", flush=True)

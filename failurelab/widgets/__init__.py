@@ -1,0 +1,10 @@
+"""Interactive explorers: pure compute in the package, a thin ipywidgets view.
+
+Each explorer exposes ``.update(**params)`` (returns the computed state; used by tests and the
+benchmark) and ``.ui`` (the widget tree). Bad input shows a message and keeps the last figure.
+"""
+
+from .base import Explorer, kernel_free_twin
+from .mechanism import SetExplorer, SizePrincipleExplorer
+
+__all__ = ["Explorer", "kernel_free_twin", "SizePrincipleExplorer", "SetExplorer"]

@@ -1,0 +1,145 @@
+"""The explorer pattern shared by every chapter: compute -> redraw in place -> PNG in a widget."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from .. import plots
+
+
+class Explorer:
+    """Base class: subclasses define ``controls`` (name -> widget), ``compute(**params)`` (pure,
+    raises ValueError on bad input), ``draw(state)`` (update artists of ``self.fig`` in place),
+    ``describe(state)`` (an HTML sentence saying what the figure shows) and ``dynamic`` (the
+    artists that ``draw`` changes).
+
+    Rendering blits: the static part of the figure (axes, ticks, labels) is drawn once and kept
+    as a background; each update draws only the dynamic artists on it. ``layout_key(state)``
+    returns something that changes when the static part must be redrawn (e.g. new axis limits).
+    """
+
+    controls: dict
+    dynamic: list
+
+    def layout_key(self, state):
+        return None
+
+    def __init__(self):
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="900px"))
+        self.readout = widgets.HTML()
+        self.message = widgets.HTML()
+        self.state = None
+        self.error = None
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.ui = widgets.VBox([widgets.HBox(list(self.controls.values())), self.image,
+                                self.readout, self.message])
+        self.update()
+
+    def params(self):
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **params):
+        """Set controls from ``params`` (if given), recompute and redraw; returns the state.
+
+        On bad input the message says why, the last good figure stays, and None is returned.
+        """
+        merged = {**self.params(), **params}
+        try:
+            state = self.compute(**merged)
+        except ValueError as exc:
+            self.error = str(exc)
+            self.message.value = (f'<div role="alert" style="color:#D55E00">Not shown: '
+                                  f"{html.escape(self.error)}</div>")
+            return None
+        self.error = None
+        self.message.value = ""
+        self.state = state
+        with plt.rc_context(plots.STYLE):
+            self.draw(state)
+            self.image.value = self._render(self.layout_key(state))
+        self.readout.value = self.describe(state)
+        self._sync_controls(params)
+        return state
+
+    def _render(self, key):
+        canvas = self.fig.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(self.fig)
+            for artist in self.dynamic:
+                artist.set_animated(True)
+        if getattr(self, "_background", None) is None or key != self._background_key:
+            canvas.draw()  # everything but the dynamic (animated) artists
+            self._background, self._background_key = canvas.copy_from_bbox(self.fig.bbox), key
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            self.fig.draw_artist(artist)
+        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def _sync_controls(self, params):
+        self._syncing = True
+        try:
+            for name, value in params.items():
+                if name in self.controls and self.controls[name].value != value:
+                    self.controls[name].value = value
+        finally:
+            self._syncing = False
+
+    def _on_change(self, change):
+        if not getattr(self, "_syncing", False):
+            self.update()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.ui)
+
+
+def kernel_free_twin(explorer, name, values, label=None):
+    """Pre-rendered frames of ``explorer`` over one parameter, as self-contained HTML.
+
+    For readers of the static book: a range input steps through the same figures the live
+    explorer draws (frames re-encoded as 256-colour PNGs to stay small). Needs no kernel and no
+    script file; restores the explorer's previous value afterwards.
+    """
+    before = explorer.controls[name].value
+    label = label or explorer.controls[name].description
+    frames = []
+    for value in values:
+        if explorer.update(**{name: value}) is None:
+            raise ValueError(f"{name}={value!r} is not a valid frame: {explorer.error}")
+        frames.append(_small_png(explorer.image.value))
+    explorer.update(**{name: before})
+    start = list(values).index(before) if before in values else 0
+    names = "|".join(str(v) for v in values)
+    imgs = "".join(
+        f'<img src="data:image/png;base64,{base64.b64encode(f).decode()}" '
+        f'alt="{html.escape(label)} = {v}"{"" if k == start else " hidden"} style="max-width:100%">'
+        for k, (v, f) in enumerate(zip(values, frames)))
+    step = ("const f=this.closest('figure');f.querySelectorAll('img').forEach("
+            "(im,i)=>{im.hidden=(i!=this.value)});"
+            "f.querySelector('output').textContent=this.dataset.values.split('|')[this.value];")
+    return (f'<figure class="failurelab-twin" style="margin:0">'
+            f'<label style="display:block">{html.escape(label)}: <output>{values[start]}</output><br>'
+            f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}" '
+            f'data-values="{names}" oninput="{step}" style="width:min(420px,90%)"></label>'
+            f'{imgs}<figcaption style="font-size:90%">Pre-rendered frames: this player works '
+            f"without Python. Open the notebook to explore every value.</figcaption></figure>")
+
+
+def _small_png(png_bytes):
+    image = PIL.Image.open(io.BytesIO(png_bytes)).convert("RGB").quantize(256)
+    buf = io.BytesIO()
+    image.save(buf, format="png", optimize=True)
+    return buf.getvalue()

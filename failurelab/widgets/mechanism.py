@@ -1,0 +1,216 @@
+"""Chapter 1 explorers: the size principle, and recruitment and fatigue across a set."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from .. import plots
+from ..fatigue import simulate_set
+from ..motor_units import MUSCLE_PRESETS, muscle_preset
+from .base import Explorer
+
+C = plots.OKABE_ITO
+
+
+# -- size principle ----------------------------------------------------------------------------
+
+def size_principle_state(effort, muscle="default"):
+    """The pool at ``effort`` (% of maximal force) for a muscle preset: what each unit does."""
+    if not isinstance(effort, (int, float, np.integer, np.floating)) or not 0 <= effort <= 100:
+        raise ValueError(f"effort must be a percentage of maximal force from 0 to 100, got {effort!r}")
+    pool = muscle_preset(muscle)
+    e = pool.excitation_for_force(effort / 100)
+    rates = pool.firing_rates(e)
+    recruited = pool.recruited(e)
+    forces = pool.unit_forces(e)
+    return dict(
+        pool=pool, muscle=muscle, effort=float(effort), excitation=e,
+        excitation_fraction=e / pool.max_excitation, rates=rates, recruited=recruited,
+        unit_forces=forces / pool.max_force,
+        n_recruited=int(recruited.sum()), share=float(pool.recruited_force_share(e)),
+        mean_rate=float(rates[recruited].mean()) if recruited.any() else 0.0,
+        recruitment_limit=float(pool.force(pool.recruitment_range)),
+    )
+
+
+@lru_cache(maxsize=8)
+def _force_curve(muscle):
+    pool = muscle_preset(muscle)
+    e = np.linspace(0, pool.max_excitation, 400)
+    return e / pool.max_excitation, pool.force(e)
+
+
+class SizePrincipleExplorer(Explorer):
+    """Effort and muscle type -> the pool (units coloured by firing rate) and the force curve."""
+
+    def __init__(self, effort=30, muscle="default"):
+        self.controls = dict(
+            effort=widgets.IntSlider(value=effort, min=0, max=100, step=1,
+                                     description="Effort (% max force)",
+                                     style={"description_width": "initial"},
+                                     continuous_update=False),
+            muscle=widgets.Dropdown(options=[(p["label"], key) for key, p in MUSCLE_PRESETS.items()],
+                                    value=muscle, description="Muscle",
+                                    layout=widgets.Layout(width="430px")),
+        )
+        self._build_figure()
+        super().__init__()
+
+    def compute(self, effort, muscle):
+        return size_principle_state(effort, muscle)
+
+    def _build_figure(self):
+        self.fig, (ax_pool, ax_force) = plots.figure(2, size=(9.5, 3.8),
+                                                     margins=dict(left=0.1, right=0.965, bottom=0.15,
+                                                                  top=0.86, wspace=0.38))
+        self.norm = mpl.colors.Normalize(0, 35)
+        self.cmap = mpl.colormaps[plots.SEQUENTIAL]
+        n = 120
+        self.units = LineCollection(np.zeros((n, 2, 2)), linewidths=2.2)
+        ax_pool.add_collection(self.units)
+        self.ghosts = ax_pool.scatter(np.arange(1, n + 1), np.full(n, 0.004), s=4, color=C["grey"])
+        ax_pool.set(xlim=(0, 121), ylim=(0.0, 0.03), xlabel="Motor unit (1 = smallest)",
+                    ylabel="Unit force (fraction of max)")
+        self.fig.colorbar(mpl.cm.ScalarMappable(self.norm, self.cmap), ax=ax_pool, pad=0.02,
+                          label="Firing rate (Hz)")
+        self.pool_title = ax_pool.set_title("")
+        (self.curve,) = ax_force.plot([], [], color=C["blue"], lw=2)
+        (self.point,) = ax_force.plot([], [], "o", color=C["vermillion"], ms=8)
+        self.limit_line = ax_force.axvline(0, color=C["grey"], ls="--", lw=1)
+        self.limit_text = ax_force.text(0, 0.04, "", color="#555555", fontsize=9, ha="right")
+        ax_force.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="Excitation (fraction of maximal)",
+                     ylabel="Force (fraction of max)")
+        self.force_title = ax_force.set_title("")
+        self.ax_pool, self.ax_force = ax_pool, ax_force
+        self.dynamic = [self.units, self.ghosts, self.pool_title, self.curve, self.point,
+                        self.limit_line, self.limit_text, self.force_title]
+
+    def draw(self, s):
+        pool = s["pool"]
+        x = np.arange(1, pool.n + 1)
+        segs = np.stack([np.stack([x, np.zeros(pool.n)], 1), np.stack([x, s["unit_forces"]], 1)], 1)
+        self.units.set_segments(segs)
+        colours = self.cmap(self.norm(s["rates"]))
+        colours[~s["recruited"]] = mpl.colors.to_rgba(C["grey"])
+        self.units.set_color(colours)
+        self.ghosts.set_offsets(np.stack([x[~s["recruited"]], np.full((~s["recruited"]).sum(), 0.001)], 1))
+        self.pool_title.set_text(f"{s['effort']:.0f} % effort: {s['n_recruited']} of {pool.n} units fire")
+        ex, force = _force_curve(s["muscle"])
+        self.curve.set_data(ex, force)
+        self.point.set_data([s["excitation_fraction"]], [s["effort"] / 100])
+        lim = pool.last_recruitment_fraction
+        self.limit_line.set_xdata([lim, lim])
+        self.limit_text.set_position((lim - 0.01, 0.9))
+        self.limit_text.set_text(f"all units recruited\nfrom {s['recruitment_limit']:.0%} of max force")
+        self.force_title.set_text(MUSCLE_PRESETS[s["muscle"]]["short"])
+
+    def describe(self, s):
+        if s["n_recruited"] == 0:
+            return "At 0 % effort no unit is recruited."
+        rec = s["recruited"]
+        return (f"<b>What the figure shows</b> (model, not data): at {s['effort']:.0f} % of maximal "
+                f"force the pool needs {s['excitation_fraction']:.0%} of its maximal excitation. "
+                f"{s['n_recruited']} of {len(rec)} units fire, mean rate {s['mean_rate']:.1f} Hz; "
+                f"they hold {s['share']:.0%} of the pool's summed twitch force, because the few "
+                f"units still silent are the largest. This muscle recruits its last unit at "
+                f"{s['recruitment_limit']:.0%} of maximal force; above that, force rises only by "
+                f"rate coding.")
+
+
+# -- a set to failure --------------------------------------------------------------------------
+
+LOADS = tuple(range(30, 95, 5))  # % 1RM offered by the set explorer
+
+
+def set_state(load, rir):
+    """Recruitment and capacity over a set at ``load`` (% 1RM) stopped at ``rir`` reps in reserve."""
+    if not isinstance(load, (int, float, np.integer, np.floating)) or not 5 <= load <= 100:
+        raise ValueError(f"load must be a percentage of 1RM between 5 and 100, got {load!r}")
+    s = simulate_set(load / 100, rir)
+    r = s.sustained
+    reps = r.time / s.seconds_per_rep
+    full = np.flatnonzero(r.n_recruited == r.pool.n)
+    return dict(set=s, reps=reps, share=r.recruited_share, excitation=r.excitation_fraction,
+                capacity=r.capacity, load=load / 100,
+                full_recruitment_rep=float(reps[full[0]]) if full.size else float("nan"))
+
+
+class SetExplorer(Explorer):
+    """Load and reps in reserve -> recruitment, excitation and remaining capacity over the set."""
+
+    def __init__(self, load=30, rir=3, warm=True):
+        self.controls = dict(
+            load=widgets.SelectionSlider(options=list(LOADS), value=load, description="Load (% 1RM)",
+                                         style={"description_width": "initial"},
+                                         continuous_update=False),
+            rir=widgets.IntSlider(value=rir, min=0, max=10, description="Stop at RIR",
+                                  style={"description_width": "initial"}, continuous_update=False),
+        )
+        if warm:  # simulate every offered load once, so that moving a slider only redraws
+            for p in LOADS:
+                simulate_set(p / 100, 0)
+        self._build_figure()
+        super().__init__()
+
+    def compute(self, load, rir):
+        return set_state(load, rir)
+
+    def _build_figure(self):
+        self.fig, (ax_rec, ax_cap) = plots.figure(2, size=(9.5, 3.8),
+                                                  margins=dict(left=0.07, right=0.98, bottom=0.15,
+                                                               top=0.84, wspace=0.25))
+        (self.share_line,) = ax_rec.plot([], [], color=C["blue"], lw=2,
+                                         label="Pool's twitch force recruited")
+        (self.exc_line,) = ax_rec.plot([], [], color=C["orange"], lw=2, ls="--",
+                                       label="Excitation (of maximal)")
+        (self.cap_line,) = ax_cap.plot([], [], color=C["green"], lw=2, label="Capacity (max force now)")
+        (self.load_line,) = ax_cap.plot([], [], color=C["black"], lw=1, ls=":", label="Load")
+        self.stops = [ax.axvline(0, color=C["vermillion"], lw=1.5) for ax in (ax_rec, ax_cap)]
+        self.reserve = [ax.axvspan(0, 1, color=C["grey"], alpha=0.25, lw=0) for ax in (ax_rec, ax_cap)]
+        ax_rec.set(ylim=(0, 1.05), xlabel="Repetition", ylabel="Fraction")
+        ax_cap.set(ylim=(0, 1.05), xlabel="Repetition", ylabel="Fraction of rested max force")
+        ax_rec.legend(loc="lower right", fontsize=9)
+        ax_cap.legend(loc="upper right", fontsize=9)
+        self.title = self.fig.suptitle("", fontsize=12, y=0.97)
+        self.ax_rec, self.ax_cap = ax_rec, ax_cap
+        self.dynamic = [self.share_line, self.exc_line, self.cap_line, self.load_line,
+                        *self.stops, *self.reserve, self.title]
+
+    def layout_key(self, st):
+        return st["set"].load  # the x axis (repetitions) changes with the load
+
+    def draw(self, st):
+        s = st["set"]
+        reps = st["reps"]
+        self.share_line.set_data(reps, st["share"])
+        self.exc_line.set_data(reps, st["excitation"])
+        self.cap_line.set_data(reps, st["capacity"])
+        self.load_line.set_data([0, reps[-1]], [st["load"]] * 2)
+        end = reps[-1]
+        for ax in (self.ax_rec, self.ax_cap):
+            ax.set_xlim(0, end * 1.02)
+        for line in self.stops:
+            line.set_xdata([s.reps_done] * 2)
+        for span in self.reserve:
+            span.set_x(s.reps_done)
+            span.set_width(end - s.reps_done)
+        self.title.set_text(f"{s.load:.0%} 1RM: stop after {s.reps_done} of {s.reps_possible} reps "
+                            f"({s.rir} in reserve, grey: not performed)")
+
+    def describe(self, st):
+        s = st["set"]
+        full = st["full_recruitment_rep"]
+        where = (f"the whole pool is recruited from rep {int(np.ceil(full))}, "
+                 f"about {s.reps_possible - full:.0f} reps before failure"
+                 if full > 1 else "the whole pool is recruited from the first rep")
+        last = s.sustained.capacity[-1]
+        return (f"<b>What the figure shows</b> (model, synthetic): at {s.load:.0%} of 1RM {where}. "
+                f"Stopping at {s.rir} RIR, the set ends with {s.share_at_stop:.0%} of the pool's "
+                f"twitch force recruited and a capacity of {s.capacity_at_stop:.0%} of rested "
+                f"maximal force; going on to failure would add {s.rir} reps and lower it to "
+                f"{last:.0%}.")

@@ -1,0 +1,96 @@
+"""The Potvin & Fuglevand (2017) fatigue model against a literal port of the authors' code."""
+
+import numpy as np
+import pytest
+
+import potvin2017_reference as reference
+from failurelab import fatigue
+from failurelab.fatigue import simulate_set, simulate_sustained, reps_to_failure
+
+
+@pytest.mark.parametrize("target, seconds", [(0.75, 25.0), (0.3, 15.0), (0.95, 5.0)])
+def test_reproduces_the_authors_algorithm_sample_by_sample(target, seconds):
+    # the oracle follows the MATLAB code's hop-and-step search; ours uses a windowed search
+    ref = reference.run(target, seconds)
+    ours = simulate_sustained(target, max_time=seconds)
+    np.testing.assert_array_equal(ours.time, ref["time"])
+    np.testing.assert_array_equal(np.round(ours.excitation * 100), np.round(ref["excitation"] * 100))
+    np.testing.assert_allclose(ours.force, ref["force"], atol=1e-12)
+    np.testing.assert_allclose(ours.capacity, ref["capacity"], atol=1e-12)
+    if ref["capacity"].min() < target:
+        assert ours.endurance_time == pytest.approx(ref["endurance_time"])
+
+
+def test_failure_comes_at_full_excitation_with_capacity_below_target():
+    r = simulate_sustained(0.5)
+    assert r.failed and r.time[-1] == pytest.approx(r.endurance_time)
+    assert r.excitation_fraction[-1] == pytest.approx(1)
+    assert r.capacity[-1] < 0.5 <= r.capacity[-2]
+    assert np.all(r.force[:-1] >= 0.5)  # the target is met until failure
+    assert np.all(np.diff(r.excitation) >= 0)  # excitation rises as units fatigue
+    assert r.capacity[0] == pytest.approx(1) and r.unit_capacity[0] == pytest.approx(1)
+
+
+def test_endurance_time_falls_steeply_with_target_force():
+    targets, times = fatigue.endurance_curve([0.2, 0.4, 0.6, 0.8, 1.0])
+    assert np.all(np.diff(times) < 0)
+    assert times[0] / times[2] > 5  # steep, roughly a power law (Fig. 6 of the paper)
+    single = simulate_sustained(0.4).endurance_time
+    assert times[1] == pytest.approx(single)  # batched and single simulations agree
+
+
+def test_running_past_failure_keeps_maximal_excitation():
+    r = simulate_sustained(0.9, max_time=15)
+    after = r.time > r.endurance_time
+    assert after.any() and np.all(r.excitation_fraction[after] == pytest.approx(1))
+    assert np.all(r.force[after] < 0.9)
+    assert np.all(np.diff(r.capacity[after]) <= 0)
+
+
+def test_adaptation_lowers_capacity_below_strength_without_adaptation():
+    r = simulate_sustained(0.3)
+    assert np.all(r.capacity <= r.strength_no_adaptation + 1e-12)
+    assert r.capacity[-1] < r.strength_no_adaptation[-1]
+
+
+def test_set_mapping_is_pinned_at_ten_reps_at_75_percent():
+    assert reps_to_failure(0.75) == pytest.approx(10)
+    assert fatigue.seconds_per_rep() == pytest.approx(simulate_sustained(0.75).endurance_time / 10)
+    # close to Epley (30 (1/p - 1)) at moderate-heavy loads ...
+    for p in (0.7, 0.8, 0.85, 0.9):
+        assert reps_to_failure(p) == pytest.approx(30 * (1 / p - 1), rel=0.1)
+    # ... and far above every load-rep equation at light loads (where the mapping breaks down)
+    assert reps_to_failure(0.3) > 1.5 * 30 * (1 / 0.3 - 1)
+
+
+def test_light_loads_reach_full_recruitment_only_near_failure():
+    heavy, light = simulate_set(0.8, 2), simulate_set(0.3, 2)
+    assert heavy.share_at_start == pytest.approx(1)  # all units from the first rep
+    assert light.share_at_start < 0.5
+    assert light.share_at_stop == pytest.approx(1)
+    far = simulate_set(0.3, 60)
+    assert far.share_at_stop < 1
+
+
+def test_set_result_bookkeeping():
+    s = simulate_set(0.8, 2)
+    assert s.reps_done == s.reps_possible - 2
+    assert s.stop_time == pytest.approx(s.reps_done * s.seconds_per_rep)
+    assert s.sustained.time[s.stop_index] == pytest.approx(s.stop_time, abs=0.1)
+    assert s.capacity_at_stop > 0.8  # stopped before failure: capacity still above the load
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: simulate_sustained(0), "above 0 and at most 1"),
+    (lambda: simulate_sustained(50), "e.g. 0.3 for 30 % MVC"),
+    (lambda: simulate_sustained("heavy"), "must be a number"),
+    (lambda: simulate_sustained(0.5, dt=0), "dt must be"),
+    (lambda: simulate_sustained(0.5, max_time=-1), "max_time"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"speed": 2}), "unknown fatigue parameter"),
+    (lambda: simulate_set(0.8, -1), "whole number >= 0"),
+    (lambda: simulate_set(0.9, 5), "reaches failure after 3 repetitions"),
+    (lambda: reps_to_failure(75), "fraction of 1RM"),
+])
+def test_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,0 +1,103 @@
+"""The rested pool against the paper's equations, the authors' code values and pymuscle."""
+
+import numpy as np
+import pytest
+
+from failurelab.motor_units import MotorUnitPool, fusion
+
+pymuscle = pytest.importorskip("pymuscle")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    return MotorUnitPool()
+
+
+def test_endpoint_properties(pool):
+    # thr = 1..RR, P = 1..RP, frp = pfr1..pfrL, ct = tL..tL/RT (Potvin & Fuglevand 2017 code)
+    assert pool.thresholds[0] == pytest.approx(1) and pool.thresholds[-1] == pytest.approx(50)
+    assert pool.twitch_forces[0] == pytest.approx(1) and pool.twitch_forces[-1] == pytest.approx(100)
+    assert pool.peak_rates[0] == pytest.approx(35) and pool.peak_rates[-1] == pytest.approx(25)
+    assert pool.contraction_times[0] == pytest.approx(90) and pool.contraction_times[-1] == pytest.approx(30)
+    assert np.all(np.diff(pool.thresholds) > 0) and len(pool.thresholds) == 120
+
+
+def test_last_unit_recruited_at_74_6_percent(pool):
+    # maxex = 50 + (25 - 8)/1 = 67; the authors' code reports ulr = 74.63 (models.md A.3)
+    assert pool.max_excitation == pytest.approx(67)
+    assert 100 * pool.last_recruitment_fraction == pytest.approx(74.63, abs=0.005)
+    assert pool.recruited(pool.thresholds[-1]).all()
+    assert not pool.recruited(pool.thresholds[-1] - 1e-6)[-1]
+
+
+def test_largest_unit_reaches_57_percent_of_fusion(pool):
+    # code comment: "The highest threshold MU will only achieve ~57% of its maximum (at 25 Hz)"
+    x = pool.contraction_times[-1] / 1000 * pool.peak_rates[-1]
+    assert float(fusion(x)) == pytest.approx(0.570, abs=5e-4)
+
+
+def test_pinned_forces_from_pymuscle_tests(pool):
+    # pymuscle tests/test_potvin_fuglevand_muscle.py: excitation 40 -> 1311.86896, max -> 2215.98114
+    assert pool._absolute_force(40.0) == pytest.approx(1311.86896, abs=1e-5)
+    assert pool.max_force == pytest.approx(2215.98114, abs=1e-5)
+
+
+def test_agrees_with_pymuscle_on_same_inputs(pool):
+    from pymuscle import PotvinFuglevandMuscle
+    from pymuscle.potvin_fuglevand_2017_motor_neuron_pool import PotvinFuglevand2017MotorNeuronPool
+
+    neurons = PotvinFuglevand2017MotorNeuronPool(120, apply_fatigue=False)
+    np.testing.assert_allclose(pool.thresholds, neurons._recruitment_thresholds, rtol=1e-12)
+    np.testing.assert_allclose(pool.peak_rates, neurons._peak_firing_rates, rtol=1e-12)
+    for e in (0.5, 1.0, 7.3, 20.0, 49.9, 55.0, 67.0):
+        np.testing.assert_allclose(pool.firing_rates(e), neurons._calc_firing_rates(np.full(120, e)),
+                                   rtol=1e-12, atol=1e-12)
+        muscle = PotvinFuglevandMuscle(120, apply_central_fatigue=False,
+                                       apply_peripheral_fatigue=False)
+        assert pool._absolute_force(e) == pytest.approx(muscle.step(e, 1.0), rel=1e-10)
+
+
+def test_force_is_monotonic_from_zero_to_one(pool):
+    e = np.linspace(0, pool.max_excitation, 2001)
+    f = pool.force(e)
+    assert f[0] == 0 and f[-1] == pytest.approx(1)
+    assert np.all(np.diff(f) >= 0)
+
+
+def test_excitation_for_force_inverts_force(pool):
+    targets = np.array([0.05, 0.3, 0.6, 0.95, 1.0])
+    e = pool.excitation_for_force(targets)
+    np.testing.assert_allclose(pool.force(e), targets, atol=1e-8)
+    assert pool.excitation_for_force(0) == 0
+    assert pool.force(e[1] - 1e-6) < 0.3  # the smallest excitation, not just any
+
+
+def test_rate_coding_dominated_pool_recruits_all_units_earlier():
+    hand, limb = MotorUnitPool(recruitment_range=17), MotorUnitPool(recruitment_range=125)
+    assert hand.last_recruitment_fraction == pytest.approx(0.5)
+    assert limb.last_recruitment_fraction == pytest.approx(125 / 142)
+
+
+def test_recruited_force_share_lags_share_of_units(pool):
+    e = pool.excitation_for_force(0.3)
+    assert pool.recruited(e).mean() > pool.recruited_force_share(e)
+    assert pool.recruited_force_share(pool.max_excitation) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(n=1), "number of motor units"),
+    (dict(n=12.5), "whole number"),
+    (dict(recruitment_range=0), "recruitment_range must be a positive"),
+    (dict(recruitment_range=float("nan")), "recruitment_range"),
+    (dict(peak_rate_last=5), "peak firing rates must exceed"),
+])
+def test_bad_parameters_are_explained(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        MotorUnitPool(**kwargs)
+
+
+def test_bad_excitation_and_target_are_explained(pool):
+    with pytest.raises(ValueError, match="between 0 and the maximal excitation 67"):
+        pool.force(80)
+    with pytest.raises(ValueError, match="e.g. 0.3 for 30 %"):
+        pool.excitation_for_force(30)
