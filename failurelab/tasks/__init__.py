@@ -1,0 +1,1 @@
+"""Exercise tasks, one module per chapter; each registers its tasks in ``check.TASKS``."""

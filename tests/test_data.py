@@ -1,0 +1,419 @@
+"""Data layer: schema, provenance, citations, published values, and malformed-input errors.
+
+Reference values are those of shared/sources/models.md (A.3, B, C.1) and fact-check.md.
+"""
+
+import argparse
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pybtex.database import parse_file
+from pybtex.plugin import find_plugin
+
+from failurelab import data
+from failurelab.tools import datasources
+
+ROOT = Path(__file__).resolve().parents[1]
+BIB = ROOT / "book" / "references.bib"
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
+NOT_VERIFIED = "DOI not verified"
+
+EXPECTED_KEYS = [
+    "potvin2017", "fuglevand1993", "henneman1957", "henneman1965", "milnerbrown1973",
+    "deluca1982", "kukulka1981", "schoenfeld2014emg", "schoenfeld2016emg", "sundstrup2012",
+    "morton2019", "schoenfeld2017", "vigotsky2018", "muddle2018", "grgic2022", "refalo2023",
+    "refalo2024", "ruple2023", "lopez2021", "robinson2024", "vieira2021", "davies2016",
+    "currier2023", "halperin2022", "hackett2017", "steele2017", "zourdos2016", "nuzzo2024",
+    "martorelli2017", "santanielo2020", "freylaw2010", "revill2011", "shields1997",
+]
+
+# models.md A.3: Potvin & Fuglevand (2017) MATLAB code @ 15462f8.
+A3 = {"nu": 120, "samprate": 10, "res": 100, "r": 50, "fat": 180, "FatFac": 0.0225, "tau": 22,
+      "adaptSF": 0.67, "ctSF": 0.379, "mthr": 1, "a": 1, "mir": 1, "minfr": 8, "pfr1": 35,
+      "pfrL": 25, "rp": 100, "rt": 3, "tL": 90}
+
+
+@pytest.fixture(scope="module")
+def bib():
+    return parse_file(str(BIB), bib_format="bibtex").entries
+
+
+def _doi(entry):
+    return entry.fields.get("doi", "").lower()
+
+
+# ----------------------------------------------------------------------------- package
+
+
+def test_every_csv_is_a_resource_and_every_resource_has_its_file():
+    names = data.resources()
+    paths = {data.resource(n)["path"] for n in names}
+    assert paths == {p.name for p in data.data_dir().glob("*.csv")}
+    assert {"motor_unit_model_parameters", "emg_load_studies", "recruitment_limits",
+            "load_rep_equations"} <= set(names)
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("name", data.resources())
+def test_resource_loads_with_schema_columns_and_dtypes(name):
+    frame = data.load(name)
+    fields = data.resource(name)["schema"]["fields"]
+    assert list(frame.columns) == [f["name"] for f in fields]
+    assert len(frame) > 0
+    for f in fields:
+        if f["type"] == "number":
+            assert frame[f["name"]].dtype == np.float64
+        if f.get("constraints", {}).get("required"):
+            assert frame[f["name"]].notna().all(), f["name"]
+
+
+@pytest.mark.parametrize("name", data.resources())
+def test_provenance_is_complete(name):
+    prov = data.provenance(name)
+    assert prov["title"].strip() and prov["description"].strip()
+    assert prov["verification"].strip()
+    assert prov["licenses"] and all(lic.get("name") for lic in prov["licenses"])
+    assert prov["sources"]
+    for src in prov["sources"]:
+        assert src.get("title", "").strip()
+        if "doi" in src:
+            assert DOI_RE.match(src["doi"]), src["doi"]
+            assert src["path"] == "https://doi.org/" + src["doi"]
+        else:
+            assert src.get("note", "").strip(), f"{name}: source without DOI needs a note"
+    fields = data.resource(name)["schema"]["fields"]
+    for f in fields:
+        assert f.get("description", "").strip(), f"{name}.{f['name']} has no description"
+        if f["type"] in ("number", "integer"):
+            assert f.get("unit"), f"{name}.{f['name']} has no unit"
+    if any(re.search(r"effect|smd|hedges|slope", f["name"]) for f in fields):
+        assert prov.get("sign_convention"), f"{name} has signed effects: needs sign_convention"
+
+
+@pytest.mark.parametrize("name", data.resources())
+def test_row_verification_levels_are_the_fact_check_levels(name):
+    frame = data.load(name)
+    if "verification" in frame:
+        assert set(frame["verification"]) <= set(data.VERIFICATION_LEVELS)
+    else:
+        assert data.provenance(name)["verification"].split(":")[0] in data.VERIFICATION_LEVELS
+
+
+def test_synthetic_resources_say_so():
+    for name in data.resources():
+        if name.startswith("synthetic_"):
+            assert "simulat" in data.provenance(name)["description"].lower()
+
+
+# ----------------------------------------------------------------------------- bibliography
+
+
+def test_bib_has_every_course_key(bib):
+    assert set(EXPECTED_KEYS) <= set(bib)
+
+
+def test_every_bib_entry_has_a_doi_or_says_it_is_unverified(bib):
+    for key, entry in bib.items():
+        if "doi" in entry.fields:
+            assert DOI_RE.match(entry.fields["doi"]), key
+        else:
+            assert NOT_VERIFIED in entry.fields.get("note", ""), key
+
+
+def test_bib_entries_format_without_missing_fields(bib):
+    style = find_plugin("pybtex.style.formatting", "unsrt")()
+    bib_data = parse_file(str(BIB), bib_format="bibtex")
+    formatted = list(style.format_bibliography(bib_data))
+    assert len(formatted) == len(bib)
+
+
+def test_resource_sources_agree_with_bib(bib):
+    for name in data.resources():
+        for src in data.provenance(name)["sources"]:
+            key = src.get("bibkey")
+            if key is None:
+                continue
+            assert key in bib, f"{name}: {key} not in references.bib"
+            assert src.get("doi", "").lower() == _doi(bib[key]), f"{name}: DOI of {key}"
+
+
+def test_csv_citation_keys_resolve_and_dois_agree(bib):
+    for name in data.resources():
+        frame = data.load(name)
+        if "source_key" not in frame:
+            continue
+        for i, row in frame.iterrows():
+            key = row["source_key"]
+            assert key in bib, f"{name} row {i + 1}: {key} not in references.bib"
+            if "doi" in frame:
+                doi = "" if pd.isna(row["doi"]) else row["doi"].lower()
+                assert doi == _doi(bib[key]), f"{name} row {i + 1}: DOI of {key}"
+
+
+def _course_texts():
+    for folder in ("chapters", "exercises", "book"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if "_build" in path.parts or ".ipynb_checkpoints" in path.parts:
+                continue
+            if path.suffix == ".md":
+                yield path, path.read_text(encoding="utf-8")
+            elif path.suffix == ".ipynb":
+                cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+                yield path, "\n".join("".join(c.get("source", "")) for c in cells)
+
+
+def test_cite_roles_in_course_resolve(bib):
+    missing = []
+    for path, text in _course_texts():
+        for match in CITE_RE.finditer(text):
+            for key in (k.strip() for k in match.group(1).split(",")):
+                if key and key not in bib:
+                    missing.append(f"{path.relative_to(ROOT)}: {key}")
+    assert not missing, "unresolved citation keys: " + "; ".join(missing)
+
+
+def test_cite_regex_finds_all_role_forms():
+    text = "{cite}`a` {cite:p}`b, c` {cite:t}`d` {cite:ps}`e`"
+    keys = [k.strip() for m in CITE_RE.finditer(text) for k in m.group(1).split(",")]
+    assert keys == ["a", "b", "c", "d", "e"]
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def test_model_parameters_equal_models_md_a3():
+    table = data.load("motor_unit_model_parameters").set_index("symbol")
+    for symbol, value in A3.items():
+        assert table.loc[symbol, "value"] == pytest.approx(value), symbol
+        assert table.loc[symbol, "verification"] == "code-verified"
+        assert "@15462f8" in table.loc[symbol, "source"]
+    p = table["value"]
+    maxex = p["r"] + (p["pfrL"] - p["minfr"]) / p["mir"]
+    assert p["maxex"] == maxex == 67
+    assert p["ulr"] == round(100 * p["r"] / maxex, 2) == 74.63  # authors' code reports 74.63
+    assert set(table.loc[["maxex", "ulr"], "verification"]) == {"computed"}
+
+
+def _import_or_skip(module):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name != module:
+            raise
+        pytest.skip(f"{module} does not exist yet; parameters checked against models.md A.3 only")
+
+
+# Code symbol -> name of the default in failurelab (motor_units.DEFAULTS, fatigue.FATIGUE_DEFAULTS).
+POOL_NAMES = {"nu": "n", "r": "recruitment_range", "minfr": "min_rate",
+              "pfr1": "peak_rate_first", "pfrL": "peak_rate_last", "mir": "rate_gain",
+              "rp": "twitch_range", "rt": "contraction_time_range",
+              "tL": "longest_contraction_time"}
+FATIGUE_NAMES = {"fat": "fatigue_range", "FatFac": "fatigue_factor", "tau": "adaptation_tau",
+                 "adaptSF": "adaptation_scale", "ctSF": "contraction_time_scale"}
+
+
+def test_model_parameters_equal_motor_unit_pool_defaults():
+    import inspect
+
+    motor_units = _import_or_skip("failurelab.motor_units")
+    p = data.load("motor_unit_model_parameters").set_index("symbol")["value"]
+    signature = inspect.signature(motor_units.MotorUnitPool).parameters
+    for symbol, name in POOL_NAMES.items():
+        assert motor_units.DEFAULTS[name] == pytest.approx(p[symbol]), symbol
+        assert signature[name].default == pytest.approx(p[symbol]), symbol
+    pool = motor_units.MotorUnitPool()
+    thresholds = np.asarray(pool.thresholds)
+    assert len(thresholds) == p["nu"]
+    assert thresholds[[0, -1]] == pytest.approx([p["mthr"], p["r"]])
+    assert np.asarray(pool.peak_rates)[[0, -1]] == pytest.approx([p["pfr1"], p["pfrL"]])
+    assert np.asarray(pool.twitch_forces)[[0, -1]] == pytest.approx([1, p["rp"]])
+    ct = np.asarray(pool.contraction_times, dtype=float)
+    assert ct.max() / ct.min() == pytest.approx(p["rt"])
+    assert ct.max() in (pytest.approx(p["tL"]), pytest.approx(p["tL"] / 1000))  # ms or s
+    assert pool.max_excitation == pytest.approx(p["maxex"])
+    assert 100 * thresholds[-1] / pool.max_excitation == pytest.approx(p["ulr"], abs=0.005)
+
+
+def test_model_parameters_equal_fatigue_defaults():
+    import inspect
+
+    fatigue = _import_or_skip("failurelab.fatigue")
+    p = data.load("motor_unit_model_parameters").set_index("symbol")["value"]
+    for symbol, name in FATIGUE_NAMES.items():
+        assert fatigue.FATIGUE_DEFAULTS[name] == pytest.approx(p[symbol]), symbol
+    assert fatigue.RESOLUTION == p["res"]
+    dt = inspect.signature(fatigue.simulate_sustained).parameters["dt"].default
+    assert 1 / dt == pytest.approx(p["samprate"])
+
+
+def test_emg_values_match_the_abstracts():
+    emg = data.load("emg_load_studies")
+    s14 = emg[emg.source_key == "schoenfeld2014emg"].set_index(["measure", "load_pct_1rm"])
+    assert s14.loc[("peak EMG", 75.0), ["value", "sd"]].tolist() == [177.3, 89.53]
+    assert s14.loc[("peak EMG", 30.0), ["value", "sd"]].tolist() == [137.73, 95.35]
+    assert s14.loc[("mean EMG", 75.0), ["value", "sd"]].tolist() == [63.7, 37.23]
+    assert s14.loc[("mean EMG", 30.0), ["value", "sd"]].tolist() == [41.63, 28.03]
+    assert set(s14["n"]) == {10}
+    trap = emg[(emg.source_key == "sundstrup2012") & emg.value.notna()]
+    assert trap["value"].tolist() == [86.0, 124.0] and set(trap["unit"]) == {"% MVC"}
+    s16 = emg[emg.source_key == "schoenfeld2016emg"].set_index("measure")["comparison_result"]
+    assert s16["iEMG over the whole set"] == "higher at low load"
+    assert s16["mean EMG"] == "higher at high load"
+    assert set(emg["verification"]) == {"abstract-verified"}
+
+
+def test_recruitment_limits_keep_their_levels():
+    rec = data.load("recruitment_limits")
+    kc = rec[rec.source_key == "kukulka1981"].set_index("muscle")
+    assert kc.loc["adductor pollicis", "value"] == 50
+    assert kc.loc["biceps brachii", ["value", "value_low", "value_high"]].tolist() == [88, 85, 90]
+    assert set(kc["verification"]) == {"secondary, verify before quoting"}
+    dl = rec[rec.source_key == "deluca1982"].set_index("muscle")
+    assert dl.loc["deltoid", "value_text"] == "recruitment"
+    assert dl.loc["first dorsal interosseous", "value_text"] == "rate coding"
+    assert set(dl["verification"]) == {"abstract-verified"}
+
+
+# models.md C.1 computed table: %1RM -> (Epley, Brzycki, modified Epley) repetitions.
+C1 = {100: (0.00, 1.00, 1.00), 95: (1.58, 2.80, 2.49), 90: (3.33, 4.60, 4.15),
+      85: (5.29, 6.40, 6.00), 80: (7.50, 8.20, 8.08), 75: (10.00, 10.00, 10.44),
+      70: (12.86, 11.80, 13.14), 65: (16.15, 13.60, 16.25), 60: (20.00, 15.40, 19.89),
+      50: (30.00, 19.00, 29.33), 40: (45.00, 22.60, 43.49), 30: (70.00, 26.20, 67.10)}
+
+
+def _eval(expr, **names):
+    return eval(expr, {"__builtins__": {}}, names)  # formulas are data: plain arithmetic only
+
+
+def test_load_rep_formulas_reproduce_models_md_table():
+    eq = data.load("load_rep_equations").set_index("name")
+    for pct, expected in C1.items():
+        got = [_eval(eq.loc[n, "reps_formula"], p=pct / 100)
+               for n in ("Epley", "Brzycki", "Modified Epley")]
+        assert np.round(got, 2) == pytest.approx(expected, abs=1e-9), pct
+
+
+@pytest.mark.parametrize("name", ["Epley", "Brzycki", "Modified Epley"])
+def test_load_rep_formulas_are_mutually_consistent(name):
+    row = data.load("load_rep_equations").set_index("name").loc[name]
+    for p in (0.6, 0.75, 0.9):
+        reps = _eval(row["reps_formula"], p=p)
+        assert _eval(row["pct_1rm_formula"], r=reps) == pytest.approx(p)
+        assert _eval(row["one_rm_formula"], w=p, r=reps) == pytest.approx(1.0)
+
+
+# ----------------------------------------------------------------------------- datasources page
+
+
+def _args(**kw):
+    return argparse.Namespace(**{"check": False, "output": datasources.DEFAULT_OUTPUT, **kw})
+
+
+def test_committed_data_sources_page_is_up_to_date():
+    assert datasources.run(_args(check=True)) == 0
+
+
+def test_datasources_check_detects_stale_and_missing_pages(tmp_path):
+    page = tmp_path / "data_sources.md"
+    assert datasources.run(_args(check=True, output=page)) == 1
+    assert datasources.run(_args(output=page)) == 0
+    assert datasources.run(_args(check=True, output=page)) == 0
+    page.write_text(page.read_text() + "edited\n")
+    assert datasources.run(_args(check=True, output=page)) == 1
+
+
+def test_data_sources_page_covers_every_resource():
+    text = datasources.render()
+    for name in data.resources():
+        prov = data.provenance(name)
+        assert f'failurelab.data.load("{name}")' in text
+        for src in prov["sources"]:
+            if "doi" in src:
+                assert f"(https://doi.org/{src['doi']})" in text
+    assert "`synthetic_`" in text
+    assert "| `load_pct_1rm` | number | % 1RM |" in text
+
+
+def test_datasources_is_a_registered_command():
+    from failurelab.tools.__main__ import COMMANDS
+
+    assert "datasources" in COMMANDS
+    parser = argparse.ArgumentParser()
+    datasources.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["datasources", "--check"])
+    assert args.check and args.func is datasources.run
+
+
+# ----------------------------------------------------------------------------- malformed input
+
+
+def _package(tmp_path, monkeypatch, text):
+    """A one-resource package in tmp_path, made current through FAILURELAB_DATA."""
+    pkg = {"name": "t", "licenses": [{"name": "CC0-1.0"}], "resources": [{
+        "name": "t", "path": "t.csv", "title": "T", "sources": [{"title": "x", "note": "y"}],
+        "verification": "computed",
+        "schema": {"primaryKey": ["label"], "fields": [
+            {"name": "label", "type": "string", "constraints": {"required": True}},
+            {"name": "value", "type": "number", "unit": "Hz"},
+            {"name": "n", "type": "integer", "unit": "participants"},
+            {"name": "verification", "type": "string",
+             "constraints": {"required": True, "enum": list(data.VERIFICATION_LEVELS)}}]}}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(pkg))
+    (tmp_path / "t.csv").write_text(text)
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))
+
+
+def test_env_override_loads_a_valid_table(tmp_path, monkeypatch):
+    _package(tmp_path, monkeypatch, "label,value,n,verification\na,1.5,3,computed\nb,,,computed\n")
+    frame = data.load("t")
+    assert frame["value"].tolist()[0] == 1.5 and np.isnan(frame["value"].tolist()[1])
+    assert str(frame["n"].dtype) == "Int64" and frame["n"].isna().tolist() == [False, True]
+    assert data.resources() == ["t"]
+    assert data.provenance("t")["licenses"] == [{"name": "CC0-1.0"}]
+
+
+@pytest.mark.parametrize("text, pattern", [
+    ("label,n,verification\na,3,computed\n", r"t\.csv: missing column\(s\) 'value'"),
+    ("label,value,n,verification,x\na,1,3,computed,0\n", r"column\(s\) 'x' not in the schema"),
+    ("label,value,n,verification\na,1,3,computed\nb,abc,3,computed\n",
+     r"t\.csv: column 'value', row 2 \(line 3\): expected a number, got 'abc'"),
+    ("label,value,n,verification\na,1,2.5,computed\n",
+     r"column 'n', row 1 \(line 2\): expected an integer, got '2.5'"),
+    ("label,value,n,verification\n,1,3,computed\n",
+     r"column 'label', row 1 \(line 2\): required value is empty"),
+    ("label,value,n,verification\na,1,3,verified\n",
+     r"column 'verification', row 1 \(line 2\): 'verified' is not one of"),
+    ("label,value,n,verification\na,1,3\n", r"row 1 \(line 2\) has 3 cells, expected 4"),
+    ("label,value,n,verification\na,1,3,computed\na,2,3,computed\n",
+     r"column\(s\) label, row 2 \(line 3\): duplicate key"),
+])
+def test_malformed_csv_raises_naming_file_column_and_row(tmp_path, monkeypatch, text, pattern):
+    _package(tmp_path, monkeypatch, text)
+    with pytest.raises(ValueError, match=pattern):
+        data.load("t")
+
+
+def test_unknown_resource_and_missing_package_are_explained(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match=r"unknown data resource 'nope'; available: .*emg_load"):
+        data.load("nope")
+    with pytest.raises(ValueError, match="must be a string"):
+        data.provenance(3)
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))
+    with pytest.raises(ValueError, match=r"no datapackage\.json in .*FAILURELAB_DATA"):
+        data.resources()
+
+
+def test_committed_csvs_are_plain_utf8_csv():
+    for name in data.resources():
+        path = data.data_dir() / data.resource(name)["path"]
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        assert len({len(r) for r in rows}) == 1, name
