@@ -97,18 +97,17 @@ class _Engine:
         return np.minimum(idx, self.n_act - 1)
 
     def _forces(self, acts, ctn, p_now, rfac_coef):
-        """Force and capacity (fractions of maxP) at candidate grid indices acts (B x W).
-
-        Returns force (TPt) and capacity (TPtMAX) per candidate, and PrFAT per candidate and unit.
-        """
+        """Force (fraction of maxP, TPt) at candidate grid indices acts (B x W), with PrFAT and
+        adaptFR per candidate and unit."""
         rates = self.rate_table[acts]  # mufr, B x W x n
         adapt = np.maximum(rfac_coef[:, None, :] * (rates - self.rate_offset), 0.0)  # adaptFR
-        # adapted rates at this excitation (mufrFAT) and at maximal excitation (mufrMAX)
-        adapted = np.concatenate([rates - adapt, self.rate_max - adapt], axis=1)
-        pr = fusion(ctn[:, None, :] * adapted)  # PrFAT and PrMAX
-        both = np.einsum("bwn,bn->bw", pr, p_now) / self.max_force
-        w = acts.shape[1]
-        return both[:, :w], both[:, w:], pr[:, :w]
+        pr = fusion(ctn[:, None, :] * (rates - adapt))  # PrFAT at the adapted rate (mufrFAT)
+        return np.einsum("bwn,bn->bw", pr, p_now) / self.max_force, pr, adapt
+
+    def _capacity(self, ctn, p_now, adapt):
+        """Force at maximal excitation (TPtMAX) with the adaptation of the chosen excitation."""
+        pr_max = fusion(ctn * (self.rate_max - adapt))  # at mufrMAX
+        return np.einsum("bn,bn->b", pr_max, p_now) / self.max_force
 
     def run(self, targets, dt, max_time, stop_at_failure=True, record_units=False):
         """Simulate sustained contractions at several targets at once (B targets).
@@ -175,27 +174,26 @@ class _Engine:
     def _search(self, prev, step, targets, ctn, p_now, coef):
         """Smallest grid index whose force meets each target, with its force, capacity and PrFAT.
 
-        Candidates: a few grid steps around the previous excitation and around its extrapolation
-        by the last change; a row whose candidates do not bracket the answer is walked.
+        Candidates: a few grid steps around the previous excitation moved by the last change; a
+        row whose candidates do not bracket the answer is walked to it.
         """
         top = self.n_act - 1
-        acts = np.sort(np.minimum(np.maximum(np.hstack([prev[:, None] + _OFFSETS,
-                                                         (prev + step)[:, None] + _OFFSETS]), 0), top))
-        force, capacity, pr = self._forces(acts, ctn, p_now, coef)
+        base = prev + np.maximum(step - 1, 0)
+        acts = np.minimum(np.maximum(base[:, None] + _OFFSETS, 0), top)
+        force, pr, adapt = self._forces(acts, ctn, p_now, coef)
         ok = force >= targets[:, None]
         any_ok = ok.any(axis=1)
         rows = np.arange(len(targets))
         pick = np.where(any_ok, ok.argmax(axis=1), acts.shape[1] - 1)  # none: maximal excitation
         chosen = acts[rows, pick]
-        below = acts[rows, np.maximum(pick - 1, 0)]
-        bracketed = np.where(any_ok, (chosen == 0) | ((pick > 0) & (below == chosen - 1)),
-                             acts[:, -1] == top)
+        bracketed = np.where(any_ok, (pick > 0) | (chosen == 0), acts[:, -1] == top)
         if bracketed.all():
-            return chosen, force[rows, pick], capacity[rows, pick], pr[rows, pick]
-        for row in np.flatnonzero(~bracketed):  # rare: walk this row's window to the answer
-            chosen[row] = self._walk(prev[row], targets[row], ctn[row], p_now[row], coef[row])
-        force, capacity, pr = self._forces(chosen[:, None], ctn, p_now, coef)
-        return chosen, force[:, 0], capacity[:, 0], pr[:, 0]
+            force, pr, adapt = force[rows, pick], pr[rows, pick], adapt[rows, pick]
+        else:
+            for row in np.flatnonzero(~bracketed):  # rare: walk this row to the answer
+                chosen[row] = self._walk(base[row], targets[row], ctn[row], p_now[row], coef[row])
+            force, pr, adapt = (a[:, 0] for a in self._forces(chosen[:, None], ctn, p_now, coef))
+        return chosen, force, self._capacity(ctn, p_now, adapt), pr
 
     def _walk(self, base, target, ctn, p_now, coef):
         top, width = self.n_act - 1, len(_OFFSETS) - 1
@@ -210,7 +208,7 @@ class _Engine:
                 return acts[0, ok.argmax()] if ok.any() else top
 
 
-_OFFSETS = np.arange(-1, 3)  # candidate grid steps around the previous / extrapolated excitation
+_OFFSETS = np.arange(-1, 3)  # candidate grid steps around the extrapolated excitation
 
 
 @lru_cache(maxsize=8)
@@ -285,9 +283,9 @@ def _result(eng, target, dt, out, unit_cap, fail_sample, col=0):
 def endurance_curve(targets=None, pool=None, dt=0.1, fatigue_params=None):
     """Endurance time (s) at each target fraction, all contractions simulated together.
 
-    Default targets: 0.10, 0.15, ..., 1.00 of maximal force.
+    Default targets: 0.1, 0.2, ..., 1.0 of maximal force.
     """
-    targets = np.round(np.arange(0.10, 1.0001, 0.05), 2) if targets is None else targets
+    targets = np.round(np.arange(0.1, 1.0001, 0.1), 1) if targets is None else targets
     targets = np.array([_check_target(t) for t in np.atleast_1d(targets)])
     pool = pool or MotorUnitPool()
     eng = _engine_for(pool, fatigue_params)

@@ -178,11 +178,9 @@ class SetExplorer(Explorer):
         ax_cap.legend(loc="upper right", fontsize=9)
         self.title = self.fig.suptitle("", fontsize=12, y=0.97)
         self.ax_rec, self.ax_cap = ax_rec, ax_cap
-        self.dynamic = [self.share_line, self.exc_line, self.cap_line, self.load_line,
-                        *self.stops, *self.reserve, self.title]
-
-    def layout_key(self, st):
-        return st["set"].load  # the x axis (repetitions) changes with the load
+        # the x axes (repetitions) change with the load, so they are redrawn with the data
+        self.dynamic = [ax_rec.xaxis, ax_cap.xaxis, self.share_line, self.exc_line, self.cap_line,
+                        self.load_line, *self.stops, *self.reserve, self.title]
 
     def draw(self, st):
         s = st["set"]

@@ -1,0 +1,270 @@
+"""``vendor``: copy the book's browser libraries from npm into ``book/_vendor/vendor/``.
+
+The online book must not depend on a CDN at read time (DESIGN.md, "Widgets"), so require.js,
+the ipywidgets HTML manager and MathJax are fetched from the npm registry at pinned versions
+(``npm pack``), only the files a page actually loads are kept, and a ``checksums.json``
+(sha256 per file, plus the package versions) is written next to them.
+
+``vendor --check`` verifies the committed files against ``checksums.json`` without network.
+
+Recipe and pitfalls: shared/sources/toolchain-notes.md §1 (html-manager fonts need
+``widgets-assets-path.js``; the folder must not be called ``_static``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path, PurePosixPath
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DEST = REPO_ROOT / "book" / "_vendor" / "vendor"
+CHECKSUMS = "checksums.json"
+
+# name, version, and the files to keep: (path inside the npm tarball, destination folder or
+# file relative to the vendor folder). A source ending in "/*.ext" copies every match.
+PACKAGES = (
+    {
+        "name": "requirejs",
+        "version": "2.3.8",
+        "files": [("require.js", "require.js")],
+    },
+    {
+        # html-manager 1.x renders ipywidgets 8 state (state version 2.0). Its FontAwesome CSS
+        # lists woff2 first; every current browser takes woff2, so the older formats
+        # (woff/ttf/eot/svg, 2.7 MB) are left out.
+        "name": "@jupyter-widgets/html-manager",
+        "version": "1.0.15",
+        "files": [
+            ("dist/embed-amd.js", "html-manager/embed-amd.js"),
+            ("dist/*.woff2", "html-manager/"),
+        ],
+    },
+    {
+        # The combined TeX+MathML component plus the CHTML fonts it loads relative to itself.
+        "name": "mathjax",
+        "version": "3.2.2",
+        "files": [
+            ("es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
+            ("es5/output/chtml/fonts/woff-v2/*.woff", "mathjax/output/chtml/fonts/woff-v2/"),
+            ("LICENSE", "mathjax/LICENSE"),
+        ],
+    },
+)
+
+# Loaded before require.js and embed-amd.js (see nb_ipywidgets_js in _config.yml).
+# 1. Makes the html-manager's font files resolve next to embed-amd.js instead of page-relative
+#    (404). 2. ipywidgets' label typesetting still calls the MathJax 2 API
+#    (`MathJax.Hub.Queue`), which MathJax 3 lacks: on a page with both math and widgets that
+#    throws "Cannot read properties of undefined (reading 'Queue')". A small `Hub.Queue` shim,
+#    installed on "load" just before the html-manager renders, forwards to MathJax 3.
+ASSETS_PATH_JS = """\
+// Written by `python -m failurelab.tools vendor`; loaded before require.js and embed-amd.js.
+(function () {
+  // 1. Where the ipywidgets html-manager finds its font files (next to embed-amd.js).
+  var base = new URL("html-manager/", document.currentScript.src).href;
+  window.__jupyter_widgets_assets_path__ = base;
+  window.require = { paths: { "@jupyter-widgets/html-manager/dist": base.replace(/\\/$/, "") } };
+
+  // 2. ipywidgets typesets widget labels with the MathJax 2 API (MathJax.Hub.Queue); this
+  //    book loads MathJax 3. Forward those calls to MathJax 3, one typeset after another.
+  var queue = null;
+  function typeset(element) {
+    var M = window.MathJax;
+    queue = (queue || M.startup.promise)
+      .then(function () { return M.typesetPromise(element ? [element] : undefined); })
+      .catch(function (err) { console.warn("MathJax could not typeset a widget label", err); });
+  }
+  // Registered now, so it runs before the html-manager's own "load" handler renders widgets.
+  window.addEventListener("load", function () {
+    var M = window.MathJax;
+    if (M && M.version && M.startup && !M.Hub) {
+      M.Hub = {
+        Queue: function () {
+          Array.prototype.forEach.call(arguments, function (job) {
+            if (Array.isArray(job) && job[0] === "Typeset") { typeset(job[2]); }
+          });
+        },
+      };
+    }
+  });
+})();
+"""
+ASSETS_PATH_NAME = "widgets-assets-path.js"
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def npm_pack(packages, workdir: Path) -> dict:
+    """Download ``name@version`` tarballs with ``npm pack``; return {name: npm's json record}."""
+    if shutil.which("npm") is None:
+        raise RuntimeError(
+            "npm is not installed; install Node.js/npm (Debian: apt-get install npm)"
+        )
+    specs = [f"{p['name']}@{p['version']}" for p in packages]
+    proc = subprocess.run(
+        ["npm", "pack", "--json", "--pack-destination", str(workdir), *specs],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"npm pack {' '.join(specs)} failed:\n{proc.stderr.strip()}")
+    records = {r["name"]: r for r in json.loads(proc.stdout)}
+    for p in packages:
+        got = records.get(p["name"], {}).get("version")
+        if got != p["version"]:
+            raise RuntimeError(f"npm returned {p['name']}@{got}, expected {p['version']}")
+    return records
+
+
+def _extract(tgz: Path, into: Path) -> Path:
+    with tarfile.open(tgz) as tar:
+        tar.extractall(into, filter="data")
+    return into / "package"
+
+
+def _copy_selected(pkg_root: Path, files, dest: Path) -> list[Path]:
+    copied = []
+    for src, target in files:
+        src_path = PurePosixPath(src)
+        if "*" in src_path.name:
+            matches = sorted((pkg_root / src_path.parent).glob(src_path.name))
+            if not matches:
+                raise RuntimeError(f"no file matches {src} in {pkg_root.name}")
+            pairs = [(m, dest / target / m.name) for m in matches]
+        else:
+            if not (pkg_root / src).is_file():
+                raise RuntimeError(f"{src} is missing from the npm package")
+            pairs = [(pkg_root / src, dest / target)]
+        for s, d in pairs:
+            d.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(s, d)
+            copied.append(d)
+    return copied
+
+
+def vendor(dest: Path = DEFAULT_DEST) -> dict:
+    """Fetch the pinned packages, replace ``dest`` with the selected files, write checksums."""
+    dest = Path(dest)
+    if dest.name in ("_static", "") or "_static" in dest.parts:
+        raise ValueError(
+            f"dest must not be inside a folder named _static (JB1 would inject "
+            f"every .js of it into every page), got {dest}"
+        )
+    with tempfile.TemporaryDirectory(prefix="failurelab-vendor-") as tmp:
+        tmp = Path(tmp)
+        records = npm_pack(PACKAGES, tmp)
+        staging = tmp / "staging"
+        staging.mkdir()
+        packages = {}
+        for p in PACKAGES:
+            rec = records[p["name"]]
+            root = _extract(tmp / rec["filename"], tmp / f"x-{rec['filename']}")
+            meta = json.loads((root / "package.json").read_text())
+            _copy_selected(root, p["files"], staging)
+            packages[p["name"]] = {
+                "version": p["version"],
+                "license": meta.get("license"),
+                "integrity": rec.get("integrity"),
+            }
+        (staging / ASSETS_PATH_NAME).write_text(ASSETS_PATH_JS)
+        files = {
+            f.relative_to(staging).as_posix(): sha256(f)
+            for f in sorted(staging.rglob("*"))
+            if f.is_file()
+        }
+        manifest = {
+            "generated_by": "python -m failurelab.tools vendor",
+            "packages": packages,
+            "files": files,
+        }
+        (staging / CHECKSUMS).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(staging, dest)
+    return manifest
+
+
+def check(dest: Path = DEFAULT_DEST) -> list[str]:
+    """Compare ``dest`` with its ``checksums.json``; return a list of problems (empty = OK)."""
+    dest = Path(dest)
+    manifest_path = dest / CHECKSUMS
+    if not manifest_path.is_file():
+        return [f"{manifest_path} is missing"]
+    try:
+        expected = json.loads(manifest_path.read_text())["files"]
+    except (json.JSONDecodeError, KeyError) as exc:
+        return [f"{manifest_path} is not a valid checksum file ({exc})"]
+    problems = []
+    for rel, digest in sorted(expected.items()):
+        path = dest / rel
+        if not path.is_file():
+            problems.append(f"missing: {rel}")
+        elif sha256(path) != digest:
+            problems.append(f"changed: {rel}")
+    present = {f.relative_to(dest).as_posix() for f in dest.rglob("*") if f.is_file()}
+    for rel in sorted(present - set(expected) - {CHECKSUMS}):
+        problems.append(f"not in {CHECKSUMS}: {rel}")
+    return problems
+
+
+def size_bytes(dest: Path = DEFAULT_DEST) -> int:
+    """Total size of the vendored files."""
+    return sum(f.stat().st_size for f in Path(dest).rglob("*") if f.is_file())
+
+
+def _run(args) -> int:
+    dest = Path(args.dest)
+    if args.check:
+        problems = check(dest)
+        if problems:
+            print(f"vendor --check: {len(problems)} problem(s) in {dest}:", file=sys.stderr)
+            for p in problems:
+                print(f"  {p}", file=sys.stderr)
+            print("Re-create the files with `python -m failurelab.tools vendor`.", file=sys.stderr)
+            return 1
+        n = len(json.loads((dest / CHECKSUMS).read_text())["files"])
+        print(f"vendor --check: {n} files match {CHECKSUMS} ({size_bytes(dest) / 1e6:.2f} MB)")
+        return 0
+    try:
+        manifest = vendor(dest)
+    except (RuntimeError, ValueError) as exc:
+        print(f"vendor: {exc}", file=sys.stderr)
+        return 1
+    versions = ", ".join(f"{k}@{v['version']}" for k, v in manifest["packages"].items())
+    print(
+        f"vendor: {len(manifest['files'])} files from {versions} -> {dest} "
+        f"({size_bytes(dest) / 1e6:.2f} MB)"
+    )
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add the ``vendor`` command."""
+    p = subparsers.add_parser(
+        "vendor",
+        help="fetch require.js, the widget html-manager and MathJax into book/_vendor",
+        description=__doc__.split("\n\n")[0],
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the vendored files against checksums.json (no network)",
+    )
+    p.add_argument("--dest", default=str(DEFAULT_DEST), help="vendor folder (default: %(default)s)")
+    p.set_defaults(func=_run)
