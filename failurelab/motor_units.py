@@ -192,16 +192,17 @@ def recruitment_range_for_limit(limit_fraction):
                   xtol=1e-10)
 
 
-#: Muscles for the size-principle explorer. Upper limits of recruitment: adductor pollicis about
-#: 50 % and biceps brachii about 88 % of maximal force (Kukulka & Clamann 1981, as cited in
-#: models.md B; secondary, verify before quoting). The pool's range RR is chosen to match each.
+#: Pools for the size-principle explorer. Their upper limits of recruitment follow the values
+#: widely cited for adductor pollicis (about 50 % of maximal force) and biceps brachii (about
+#: 88 %) from Kukulka & Clamann (1981) (secondary, verify before quoting: data/recruitment_limits.csv).
+#: The pool's range RR is chosen to match each limit.
 MUSCLE_PRESETS = {
-    "hand": dict(label="Hand muscle: rate coding dominates (all units by ~50 % max force)",
-                 short="Hand muscle (e.g. adductor pollicis)", limit=0.50),
+    "hand": dict(label="Hand-like pool: recruitment ends at 50 % of max force",
+                 short="Hand-like pool (recruitment ends at 50 %)", limit=0.50),
     "default": dict(label="Potvin & Fuglevand (2017) default pool (RR = 50)",
                     short="Model default (RR = 50)", recruitment_range=50.0),
-    "limb": dict(label="Limb muscle: recruitment dominates (units added to ~88 % max force)",
-                 short="Limb muscle (e.g. biceps brachii)", limit=0.88),
+    "limb": dict(label="Limb-like pool: recruitment continues to 88 % of max force",
+                 short="Limb-like pool (recruitment ends at 88 %)", limit=0.88),
 }
 
 

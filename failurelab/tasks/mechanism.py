@@ -135,7 +135,8 @@ def register(reg):
                                    "That is the second-to-last unit: the last one is "
                                    "`pool.thresholds[-1]`."))),),
         why="Beyond this excitation no new units join: the rest of the force comes from rate "
-            "coding alone, so 'all units recruited' is reached well before a maximal effort.",
+            "coding alone, so in this model 'all units recruited' comes at about 80 % of maximal "
+            "force (muscles differ: notebook 1.1, section 3).",
         hint="Divide the last unit's threshold by `pool.max_excitation`.",
     ))
 
@@ -161,9 +162,10 @@ def register(reg):
             Part(lambda: _start_and_failure(CH1_HEAVY), name="heavy", labels=order,
                  what="2 counts", integer=True, hints=load_hints(CH1_HEAVY)),
         ),
-        why="Near failure a light load recruits as many units as a heavy one: fatigue, not the "
-            "load, drives recruitment up. Recruited is not the same as trained: chapter 2 asks "
-            "what the studies show.",
+        why="In the model, a light contraction held to failure ends with as many units recruited "
+            "as a heavy one, because the model drives excitation to its maximum at failure. "
+            "Whether people do this as fully at light loads is uncertain (notebook 1.2, section 6), "
+            "and recruited is not the same as trained: chapter 2 asks what the studies show.",
         hint="`res = simulate_sustained(0.3)`; `res.n_recruited` has one count per time step: "
              "take the first (`[0]`) and the last (`[-1]`, the moment of failure).",
     ))
