@@ -39,8 +39,9 @@ class Explorer:
         self.error = None
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.ui = widgets.VBox([widgets.HBox(list(self.controls.values())), self.image,
-                                self.readout, self.message])
+        controls = widgets.HBox(list(self.controls.values()),
+                                layout=widgets.Layout(flex_flow="row wrap"))  # wraps on phones
+        self.ui = widgets.VBox([controls, self.image, self.readout, self.message])
         self.update()
 
     def params(self):

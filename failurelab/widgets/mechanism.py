@@ -53,10 +53,11 @@ class SizePrincipleExplorer(Explorer):
             effort=widgets.IntSlider(value=effort, min=0, max=100, step=1,
                                      description="Effort (% max force)",
                                      style={"description_width": "initial"},
+                                     layout=widgets.Layout(width="420px", max_width="100%"),
                                      continuous_update=False),
             muscle=widgets.Dropdown(options=[(p["label"], key) for key, p in MUSCLE_PRESETS.items()],
                                     value=muscle, description="Muscle",
-                                    layout=widgets.Layout(width="430px")),
+                                    layout=widgets.Layout(width="420px", max_width="100%")),
         )
         self._build_figure()
         super().__init__()
@@ -147,9 +148,12 @@ class SetExplorer(Explorer):
         self.controls = dict(
             load=widgets.SelectionSlider(options=list(LOADS), value=load, description="Load (% 1RM)",
                                          style={"description_width": "initial"},
+                                         layout=widgets.Layout(width="360px", max_width="100%"),
                                          continuous_update=False),
             rir=widgets.IntSlider(value=rir, min=0, max=10, description="Stop at RIR",
-                                  style={"description_width": "initial"}, continuous_update=False),
+                                  style={"description_width": "initial"},
+                                  layout=widgets.Layout(width="320px", max_width="100%"),
+                                  continuous_update=False),
         )
         if warm:  # simulate every offered load once, so that moving a slider only redraws
             for p in LOADS:

@@ -1,0 +1,30 @@
+// Written by `python -m failurelab.tools vendor`; loaded before require.js and embed-amd.js.
+(function () {
+  // 1. Where the ipywidgets html-manager finds its font files (next to embed-amd.js).
+  var base = new URL("html-manager/", document.currentScript.src).href;
+  window.__jupyter_widgets_assets_path__ = base;
+  window.require = { paths: { "@jupyter-widgets/html-manager/dist": base.replace(/\/$/, "") } };
+
+  // 2. ipywidgets typesets widget labels with the MathJax 2 API (MathJax.Hub.Queue); this
+  //    book loads MathJax 3. Forward those calls to MathJax 3, one typeset after another.
+  var queue = null;
+  function typeset(element) {
+    var M = window.MathJax;
+    queue = (queue || M.startup.promise)
+      .then(function () { return M.typesetPromise(element ? [element] : undefined); })
+      .catch(function (err) { console.warn("MathJax could not typeset a widget label", err); });
+  }
+  // Registered now, so it runs before the html-manager's own "load" handler renders widgets.
+  window.addEventListener("load", function () {
+    var M = window.MathJax;
+    if (M && M.version && M.startup && !M.Hub) {
+      M.Hub = {
+        Queue: function () {
+          Array.prototype.forEach.call(arguments, function (job) {
+            if (Array.isArray(job) && job[0] === "Typeset") { typeset(job[2]); }
+          });
+        },
+      };
+    }
+  });
+})();

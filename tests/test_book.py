@@ -1,0 +1,244 @@
+"""The published book: strict build, every page present, widget state embedded, no CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from failurelab.tools import vendor
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+CDN_HOSTS = ("cdn.jsdelivr", "cdnjs", "unpkg")
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+VENDORED_WIDGET_JS = (
+    "_static/vendor/widgets-assets-path.js",
+    "_static/vendor/require.js",
+    "_static/vendor/html-manager/embed-amd.js",
+)
+MATHJAX_JS = "_static/vendor/mathjax/tex-mml-chtml.js"
+SPHINX_EXTRA_PAGES = {"index.html", "genindex.html", "search.html"}
+
+
+def toc_files(node=None) -> list[str]:
+    """Every document of _toc.yml (root first, then in reading order), without suffix."""
+    if node is None:
+        node = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
+        return [node["root"], *toc_files(node)]
+    files = []
+    for key in ("parts", "chapters", "sections"):
+        for entry in node.get(key, []):
+            if "file" in entry:
+                files.append(entry["file"])
+            files.extend(toc_files(entry))
+    return files
+
+
+def chapter_notebooks() -> list[str]:
+    """Notebook pages of the chapters (the ones that must carry widget state)."""
+    return [
+        d for d in toc_files() if d.startswith("chapters/") and (REPO_ROOT / f"{d}.ipynb").is_file()
+    ]
+
+
+class _PageParser(HTMLParser):
+    """Collects script/link/img URLs and the bodies of typed <script> tags."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []  # (tag, attribute, url)
+        self.script_srcs: list[str] = []
+        self.scripts: list[tuple[dict, str]] = []  # (attrs, body) of inline scripts
+        self._open: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for attr in ("src", "href"):
+            if attrs.get(attr):
+                self.urls.append((tag, attr, attrs[attr]))
+        if tag == "script":
+            if attrs.get("src"):
+                self.script_srcs.append(attrs["src"])
+            self._open = {"attrs": attrs, "body": ""}
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open["body"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._open is not None:
+            self.scripts.append((self._open["attrs"], self._open["body"]))
+            self._open = None
+
+
+def parse(path: Path) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def html(built_book) -> Path:
+    if built_book.returncode != 0:
+        pytest.fail(f"book build failed (exit {built_book.returncode}); see _build/book-build.log")
+    return built_book.html
+
+
+def test_strict_build_succeeds_without_warnings(built_book):
+    problems = [
+        line
+        for line in built_book.log.splitlines()
+        if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)
+    ]
+    assert built_book.returncode == 0, "\n".join(problems[:30]) or built_book.log[-3000:]
+    assert problems == []
+    assert "build succeeded" in built_book.log
+    print(f"book build: {built_book.seconds:.1f} s")
+
+
+def test_every_toc_page_is_built_and_nothing_else(html):
+    docs = toc_files()
+    assert len(docs) == len(set(docs)), "a page appears twice in _toc.yml"
+    missing = [d for d in docs if not (html / f"{d}.html").is_file()]
+    assert missing == []
+    built = {
+        p.relative_to(html).as_posix()
+        for p in html.rglob("*.html")
+        if "_static" not in p.relative_to(html).parts
+    }
+    extra = built - {f"{d}.html" for d in docs} - SPHINX_EXTRA_PAGES
+    assert extra == set(), "pages built that are not in _toc.yml"
+    # the landing page redirects to the root document
+    assert f"{toc_files()[0]}.html" in (html / "index.html").read_text()
+
+
+def test_config_keeps_vendored_files_out_of_a_static_folder():
+    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text())
+    static_paths = config["sphinx"]["config"]["html_static_path"]
+    assert all("_static" not in Path(p).parts for p in static_paths)
+    # JB1 injects every .js/.css of a top-level _static/ into every page
+    assert not (REPO_ROOT / "_static").exists()
+    assert config["execute"]["execute_notebooks"] == "off"
+
+
+@pytest.mark.parametrize("doc", chapter_notebooks())
+def test_chapter_notebook_embeds_widget_state(html, doc):
+    page = parse(html / f"{doc}.html")
+    states = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == WIDGET_STATE]
+    assert len(states) == 1, f"{doc}: expected one widget-state script, found {len(states)}"
+    models = states[0]["state"]
+    assert len(models) >= 1
+    views = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == WIDGET_VIEW]
+    assert views, f"{doc}: widget state but no widget view in the page"
+    dangling = [v["model_id"] for v in views if v["model_id"] not in models]
+    assert dangling == [], f"{doc}: views refer to models missing from the saved state"
+    # ipywidgets 8 state (html-manager 1.x renders state version 2)
+    assert states[0]["version_major"] == 2
+
+
+@pytest.mark.parametrize("doc", chapter_notebooks())
+def test_widget_pages_load_only_the_vendored_scripts(html, doc):
+    srcs = parse(html / f"{doc}.html").script_srcs
+    rel = [re.sub(r"^(\.\./)+", "", s.split("?")[0]) for s in srcs]
+    positions = [rel.index(js) for js in VENDORED_WIDGET_JS]  # ValueError = not loaded
+    assert positions == sorted(positions), "assets path, require.js, embed-amd.js: wrong order"
+    assert MATHJAX_JS in rel, f"{doc}: chapter notebooks show equations, MathJax not loaded"
+
+
+@pytest.mark.parametrize("doc", chapter_notebooks())
+def test_figures_are_published_with_their_image(html, doc):
+    # A figure output saved without its PNG shows up in the book as the bare text repr.
+    bare = re.findall(
+        r"&lt;Figure size \d+x\d+ with \d+ Axes&gt;", (html / f"{doc}.html").read_text()
+    )
+    assert bare == [], f"{doc}: {len(bare)} figure output(s) have no image (only text/plain)"
+
+
+def test_no_page_loads_from_a_cdn(html):
+    offenders = []
+    for doc in toc_files():
+        page = parse(html / f"{doc}.html")
+        offenders += [
+            (doc, tag, attr, url)
+            for tag, attr, url in page.urls
+            if any(host in url for host in CDN_HOSTS)
+        ]
+        offenders += [
+            (doc, "script", k, v)
+            for attrs, _ in page.scripts
+            for k, v in attrs.items()
+            if k == "data-jupyter-widgets-cdn"
+        ]
+    assert offenders == []
+
+
+def test_local_assets_referenced_by_pages_exist(html):
+    missing = set()
+    for doc in toc_files():
+        page_path = html / f"{doc}.html"
+        for _tag, _attr, url in parse(page_path).urls:
+            if re.match(r"^[a-z]+:|^#|^//", url):
+                continue
+            target = (page_path.parent / url.split("#")[0].split("?")[0]).resolve()
+            if not target.exists():
+                missing.add((doc, url))
+    assert missing == set()
+
+
+def test_vendored_files_are_copied_into_the_book(html):
+    manifest = json.loads((vendor.DEFAULT_DEST / vendor.CHECKSUMS).read_text())
+    for rel, digest in manifest["files"].items():
+        assert vendor.sha256(html / "_static" / "vendor" / rel) == digest, rel
+
+
+def test_vendor_check_passes():
+    proc = subprocess.run(
+        [sys.executable, "-m", "failurelab.tools", "vendor", "--check"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "files match checksums.json" in proc.stdout
+
+
+def test_vendor_check_detects_a_changed_missing_or_extra_file(tmp_path):
+    copy = tmp_path / "vendor"
+    shutil.copytree(vendor.DEFAULT_DEST, copy)
+    with open(copy / "require.js", "ab") as fh:
+        fh.write(b"\n// tampered\n")
+    (copy / "mathjax" / "LICENSE").unlink()
+    (copy / "stray.js").write_text("")
+    assert vendor.check(copy) == [
+        "missing: mathjax/LICENSE",
+        "changed: require.js",
+        "not in checksums.json: stray.js",
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "failurelab.tools", "vendor", "--check", "--dest", str(copy)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "changed: require.js" in proc.stderr
+
+
+def test_vendored_versions_are_the_pinned_ones():
+    manifest = json.loads((vendor.DEFAULT_DEST / vendor.CHECKSUMS).read_text())
+    pinned = {p["name"]: p["version"] for p in vendor.PACKAGES}
+    assert {k: v["version"] for k, v in manifest["packages"].items()} == pinned
+    assert pinned["@jupyter-widgets/html-manager"].startswith("1.")  # ipywidgets 8 state
+    size_mb = vendor.size_bytes() / 1e6
+    assert size_mb < 8, f"vendored files grew to {size_mb:.1f} MB; keep only what pages load"
