@@ -199,7 +199,7 @@ def recruitment_range_for_limit(limit_fraction):
 MUSCLE_PRESETS = {
     "hand": dict(label="Hand-like pool: recruitment ends at 50 % of max force",
                  short="Hand-like pool (recruitment ends at 50 %)", limit=0.50),
-    "default": dict(label="Potvin & Fuglevand (2017) default pool (RR = 50)",
+    "default": dict(label="Default pool of Potvin & Fuglevand 2017 (RR = 50)",
                     short="Model default (RR = 50)", recruitment_range=50.0),
     "limb": dict(label="Limb-like pool: recruitment continues to 88 % of max force",
                  short="Limb-like pool (recruitment ends at 88 %)", limit=0.88),

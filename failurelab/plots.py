@@ -65,3 +65,11 @@ def png(fig, dpi=DPI):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def describe(text, width=88):
+    """Print a "what the figure shows" sentence wrapped to ``width`` (readable in the book too)."""
+    import textwrap
+
+    words = " ".join(str(text).split()).replace(" %", "\u00a0%")  # keep "80 %" on one line
+    print(textwrap.fill(words, width))
