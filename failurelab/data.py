@@ -25,6 +25,7 @@ VERIFICATION_LEVELS = (
     "not available",
     "computed",
     "code-verified",
+    "synthetic",
 )
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
@@ -76,8 +77,9 @@ def provenance(name):
         "licenses": [dict(lic) for lic in res.get("licenses") or descriptor().get("licenses", [])],
         "verification": res.get("verification", ""),
     }
-    if "sign_convention" in res:
-        out["sign_convention"] = res["sign_convention"]
+    for key in ("sign_convention", "synthetic", "generator", "note"):
+        if key in res:
+            out[key] = res[key]
     return out
 
 
@@ -117,6 +119,7 @@ def validate_rows(header, rows, schema, label):
     """
     fields = schema.get("fields", [])
     names = [fld["name"] for fld in fields]
+    missing_values = set(schema.get("missingValues", [""]))  # Table Schema default: [""]
     missing = [n for n in names if n not in header]
     if missing:
         raise ValueError(f"{label}: missing column(s) {', '.join(map(repr, missing))}")
@@ -136,7 +139,7 @@ def validate_rows(header, rows, schema, label):
             where = f"{label}: column {name!r}, row {r} (line {r + 1})"
             cell = row[index[name]].strip()
             cons = fld.get("constraints", {})
-            if cell == "":
+            if cell in missing_values or cell == "":
                 if cons.get("required"):
                     raise ValueError(f"{where}: required value is empty")
                 columns[name].append(None)
@@ -182,3 +185,23 @@ def load(name):
     })
     frame.attrs["resource"] = name
     return frame
+
+
+def harmonised_meta_analyses():
+    """Failure vs non-failure rows of ``meta_analyses`` on the course's common sign.
+
+    Papers differ in what a positive effect favours (fact-check.md, section 9). Each row is
+    stored as published. This function keeps the rows with a ``favours_failure_sign`` (so not
+    load contrasts or dose-response slopes) and multiplies estimate and CI by that factor.
+    The results go in ``harmonised_estimate``, ``harmonised_ci_low`` and ``harmonised_ci_high``,
+    where positive favours failure. When the factor is -1 the CI bounds swap.
+    Example: Davies et al. 2016's 0.34 (positive favours non-failure) becomes -0.34.
+    """
+    table = load("meta_analyses")
+    table = table[table["favours_failure_sign"].notna()].reset_index(drop=True)
+    sign = table["favours_failure_sign"].astype("float64")
+    low, high = table["ci_low"] * sign, table["ci_high"] * sign
+    table["harmonised_estimate"] = table["estimate"] * sign
+    table["harmonised_ci_low"] = low.where(sign > 0, high)
+    table["harmonised_ci_high"] = high.where(sign > 0, low)
+    return table

@@ -56,7 +56,8 @@ def test_every_csv_is_a_resource_and_every_resource_has_its_file():
     paths = {data.resource(n)["path"] for n in names}
     assert paths == {p.name for p in data.data_dir().glob("*.csv")}
     assert {"motor_unit_model_parameters", "emg_load_studies", "recruitment_limits",
-            "load_rep_equations"} <= set(names)
+            "load_rep_equations", "meta_analyses", "trials", "course_brief_claims",
+            "synthetic_trials"} <= set(names)
     assert len(names) == len(set(names))
 
 
@@ -106,9 +107,17 @@ def test_row_verification_levels_are_the_fact_check_levels(name):
 
 
 def test_synthetic_resources_say_so():
+    synthetic = [n for n in data.resources() if n.startswith("synthetic_")]
+    assert synthetic == ["synthetic_trials"]
     for name in data.resources():
-        if name.startswith("synthetic_"):
-            assert "simulat" in data.provenance(name)["description"].lower()
+        prov = data.provenance(name)
+        assert prov.get("synthetic", False) == (name in synthetic), name
+        if name in synthetic:
+            assert "simulat" in prov["description"].lower()
+            assert prov["path"].startswith("synthetic_")
+            assert prov["verification"].startswith("synthetic:")
+            assert "synthetic" in prov["note"] and "not measured" in prov["note"]
+            assert {"function", "seed", "parameters"} <= set(prov["generator"])
 
 
 # ----------------------------------------------------------------------------- bibliography
@@ -310,6 +319,279 @@ def test_load_rep_formulas_are_mutually_consistent(name):
         assert _eval(row["one_rm_formula"], w=p, r=reps) == pytest.approx(1.0)
 
 
+# ----------------------------------------------------------------------------- meta-analyses
+
+AV, SV = "abstract-verified", "secondary, verify before quoting"
+# fact-check.md sections 1, 2, 4, 5a-5c: id -> (estimate, ci_low, ci_high, p, k, n), None = not given.
+META = {
+    "grgic2022-strength": (-0.09, -0.22, 0.05, 0.198, 15, 394),
+    "grgic2022-hypertrophy": (0.22, -0.11, 0.55, 0.152, 7, 219),
+    "grgic2022-strength-volume-not-equated": (-0.32, -0.57, -0.07, 0.025, None, None),
+    "grgic2022-strength-volume-equated": (0.01, -0.12, 0.15, 0.860, None, None),
+    "grgic2022-hypertrophy-trained": (0.15, 0.03, 0.26, 0.039, 2, None),
+    "refalo2023-set-failure": (0.19, 0.00, 0.37, 0.045, 9, None),
+    "refalo2023-momentary-failure": (0.12, -0.13, 0.37, 0.343, 5, 170),
+    "refalo2023-velocity-loss": (0.08, -0.16, 0.32, 0.529, None, None),
+    "vieira2021-strength": (-0.08, None, None, 0.642, None, None),
+    "vieira2021-strength-volume-not-equalised": (-0.34, None, None, 0.048, None, None),
+    "vieira2021-hypertrophy": (0.75, None, None, 0.005, None, None),
+    "vieira2021-power": (-0.20, None, None, 0.239, None, None),
+    "davies2016-strength": (0.34, None, None, 0.02, 8, None),
+    "davies2016-strength-compound": (None, None, None, 0.03, None, None),
+    "davies2016-strength-trained": (0.37, None, None, 0.049, None, None),
+    "lopez2021-hypertrophy-high-vs-low": (0.12, -0.06, 0.29, 0.241, None, None),
+    "lopez2021-hypertrophy-moderate-vs-low": (0.20, -0.04, 0.44, 0.113, None, None),
+    "lopez2021-hypertrophy-high-vs-moderate": (-0.09, -0.33, 0.16, 0.469, None, None),
+    "lopez2021-strength-high-vs-low": (0.60, 0.38, 0.82, 0.001, None, None),
+    "lopez2021-strength-moderate-vs-low": (0.34, 0.05, 0.62, 0.003, None, None),
+    "lopez2021-strength-high-vs-moderate": (0.26, -0.02, 0.54, 0.068, None, None),
+    "schoenfeld2017-strength-1rm": (0.58, 0.28, 0.89, 0.002, 14, None),
+    "schoenfeld2017-strength-isometric": (0.16, -0.10, 0.41, 0.19, 8, None),
+    "schoenfeld2017-hypertrophy": (0.03, -0.08, 0.14, 0.56, 10, None),
+    "robinson2024-strength-smc": (0.003, -0.012, 0.018, None, 55, None),
+    "robinson2024-strength-rr": (-0.059, -0.304, 0.186, None, 55, None),
+    "robinson2024-hypertrophy-smc": (-0.019, -0.035, -0.004, None, 26, None),
+    "robinson2024-hypertrophy-rr": (-0.48, -0.78, -0.179, None, 26, None),
+    "robinson2024-hypertrophy-smc-below-10-rir": (-0.023, -0.042, -0.004, None, None, None),
+    "robinson2024-hypertrophy-rr-below-10-rir": (-0.544, -0.929, -0.158, None, None, None),
+}
+
+
+@pytest.fixture(scope="module")
+def meta():
+    return data.load("meta_analyses").set_index("id")
+
+
+def _value(x):
+    return None if pd.isna(x) else x
+
+
+def test_meta_analysis_values_equal_the_fact_check(meta):
+    assert set(meta.index) == set(META)
+    for row_id, expected in META.items():
+        row = meta.loc[row_id]
+        got = tuple(_value(row[c]) for c in ("estimate", "ci_low", "ci_high", "p", "k", "n"))
+        assert got == expected, row_id
+    assert meta.loc["lopez2021-strength-high-vs-low", "p_operator"] == "<"
+    assert meta.loc[["schoenfeld2017-strength-1rm", "schoenfeld2017-strength-isometric",
+                     "schoenfeld2017-hypertrophy"], "se"].tolist() == [0.16, 0.11, 0.05]
+    assert meta["se"].notna().sum() == 3
+
+
+def test_meta_analysis_rows_are_internally_consistent(meta):
+    for row_id, row in meta.iterrows():
+        has_ci = [pd.notna(row["ci_low"]), pd.notna(row["ci_high"])]
+        assert has_ci[0] == has_ci[1], row_id
+        if all(has_ci) and pd.notna(row["estimate"]):
+            assert row["ci_low"] <= row["estimate"] <= row["ci_high"], row_id
+        assert pd.notna(row["p"]) == pd.notna(row["p_operator"]) == pd.notna(row["p_verification"])
+        assert (pd.notna(row["k"]) or pd.notna(row["n"])) == pd.notna(row["k_n_verification"])
+        assert row_id.startswith(row["source_key"] + "-")
+        if pd.isna(row["estimate"]):
+            assert "range" in row["note"], row_id  # only a reported range may leave it empty
+
+
+def test_meta_analysis_signs_follow_each_papers_convention(meta):
+    sign = meta["favours_failure_sign"]
+    by_source = {key: set(sign[meta.source_key == key].dropna().tolist())
+                 for key in meta.source_key.unique()}
+    assert by_source["grgic2022"] == by_source["refalo2023"] == by_source["vieira2021"] == {1}
+    assert by_source["davies2016"] == {-1}
+    # Load contrasts (every arm to failure) and slopes are not failure vs non-failure.
+    for key in ("lopez2021", "schoenfeld2017", "robinson2024"):
+        assert sign[meta.source_key == key].isna().all(), key
+    assert pd.isna(sign["refalo2023-velocity-loss"])
+    for row_id, row in meta.iterrows():
+        text, factor = row["sign_convention"], _value(row["favours_failure_sign"])
+        if factor == 1:
+            assert text == "positive favours failure", row_id
+        elif factor == -1:
+            assert text.startswith("positive favours NON-failure"), row_id
+    assert "favours high load" in meta.loc["schoenfeld2017-hypertrophy", "sign_convention"]
+    assert "(heavier) load" in meta.loc["lopez2021-strength-high-vs-low", "sign_convention"]
+
+
+def test_meta_analysis_levels_and_caveats(meta):
+    grgic = meta[meta.source_key == "grgic2022"]
+    assert grgic["verification"].tolist() == [AV, AV, AV, SV, AV]  # volume-equated: secondary
+    for key in ("lopez2021", "schoenfeld2017", "robinson2024"):
+        assert set(meta.loc[meta.source_key == key, "verification"]) == {SV}, key
+    for key in ("refalo2023", "vieira2021", "davies2016"):
+        assert set(meta.loc[meta.source_key == key, "verification"]) == {AV}, key
+    assert meta.loc["refalo2023-set-failure", ["p_verification", "k_n_verification"]].tolist() \
+        == [AV, SV]
+    assert meta.loc["lopez2021-strength-high-vs-moderate", "p_verification"] == AV
+    iso = meta.loc["schoenfeld2017-strength-isometric", "note"]
+    hyp = meta.loc["schoenfeld2017-hypertrophy", "note"]
+    assert "INCONSISTENT" in iso and "-0.10 to 0.41" in iso and "-0.06 to 0.37 (Fig. 3)" in iso
+    assert "INCONSISTENT" in hyp and "-0.08 to 0.14" in hyp and "-0.16 to 0.22 (Fig. 4)" in hyp
+    for row_id in meta.index[meta.source_key == "robinson2024"]:
+        assert meta.loc[row_id, "note"].startswith("PREPRINT value"), row_id
+    for row_id in meta.index[meta.source_key.isin(["lopez2021", "schoenfeld2017"])]:
+        assert meta.loc[row_id, "note"].startswith("Evidence about load, not failure"), row_id
+    assert "0.37-0.38" in meta.loc["davies2016-strength-compound", "note"]
+
+
+def test_harmonised_meta_analyses_put_every_row_on_the_failure_sign(meta):
+    table = data.harmonised_meta_analyses().set_index("id")
+    assert set(table.index) == set(meta.index[meta.favours_failure_sign.notna()])
+    assert not table.source_key.isin(["lopez2021", "schoenfeld2017", "robinson2024"]).any()
+    assert table.loc["davies2016-strength", "estimate"] == 0.34  # as published
+    assert table.loc["davies2016-strength", "harmonised_estimate"] == -0.34
+    assert table.loc["davies2016-strength-trained", "harmonised_estimate"] == -0.37
+    hyp = table.loc["grgic2022-hypertrophy"]
+    assert [hyp.harmonised_estimate, hyp.harmonised_ci_low, hyp.harmonised_ci_high] == \
+        [0.22, -0.11, 0.55]
+    assert table.loc["grgic2022-strength-volume-not-equated", "harmonised_estimate"] == -0.32
+    assert table.loc["vieira2021-hypertrophy", "harmonised_estimate"] == 0.75
+    assert np.isnan(table.loc["davies2016-strength-compound", "harmonised_estimate"])
+
+
+def test_harmonising_a_negative_sign_swaps_the_ci_bounds(tmp_path, monkeypatch):
+    res = data.resource("meta_analyses")
+    with open(data.data_dir() / res["path"], newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    col = {name: header.index(name) for name in header}
+    keep = {"davies2016-strength", "grgic2022-hypertrophy", "lopez2021-strength-high-vs-low"}
+    picked = [r for r in rows[1:] if r[col["id"]] in keep]
+    for r in picked:
+        if r[col["id"]] == "davies2016-strength":  # give the -1 row a CI to test the swap
+            r[col["ci_low"]], r[col["ci_high"]] = "0.10", "0.60"
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [res]}))
+    with open(tmp_path / res["path"], "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *picked])
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))
+    table = data.harmonised_meta_analyses().set_index("id")
+    assert list(table.index) == ["grgic2022-hypertrophy", "davies2016-strength"]
+    davies = table.loc["davies2016-strength"]
+    assert [davies.harmonised_estimate, davies.harmonised_ci_low, davies.harmonised_ci_high] \
+        == [-0.34, -0.60, -0.10]
+
+
+def test_na_is_a_missing_value_only_where_the_schema_says_so(tmp_path, monkeypatch):
+    meta = data.load("meta_analyses").set_index("id")
+    assert pd.isna(meta.loc["lopez2021-strength-high-vs-low", "favours_failure_sign"])
+    assert str(meta["favours_failure_sign"].dtype) == "Int64"
+    _package(tmp_path, monkeypatch, "label,value,n,verification\na,NA,3,computed\n")
+    with pytest.raises(ValueError, match=r"column 'value', row 1 .*expected a number, got 'NA'"):
+        data.load("t")
+
+
+# ----------------------------------------------------------------------------- trials, claims
+
+
+def test_trial_designs_equal_the_fact_check():
+    trials = data.load("trials").set_index("source_key")
+    expected = {  # n, weeks, sessions per week, design (fact-check.md sections 3 and 6)
+        "ruple2023": (19, 5.0, 2, "between"), "refalo2024": (18, 8.0, 2, "within"),
+        "martorelli2017": (89, 10.0, 2, "between"), "santanielo2020": (14, 10.0, None, "within"),
+    }
+    assert set(trials.index) == set(expected)
+    for key, values in expected.items():
+        row = trials.loc[key]
+        got = (row["n"], row["weeks"], _value(row["sessions_per_week"]), row["design"])
+        assert got == values, key
+    ruple = trials.loc["ruple2023"]
+    assert "0-1 RIR" in ruple.failure_definition and "not momentary" in ruple.failure_definition
+    assert ruple.non_failure_definition == "sets ended at 4-6 RIR"
+    assert ruple.sex == "11 men, 8 women" and "6th week" in ruple.note
+    assert "n = 10" in ruple.arms and "n = 9" in ruple.arms
+    refalo = trials.loc["refalo2024"]
+    assert refalo.sex == "12 men, 6 women"
+    assert "2 RIR (leg press) / 1 RIR (leg extension)" in refalo.non_failure_definition
+    assert "0.181 cm" in refalo.main_finding and "0.182 cm" in refalo.main_finding
+    assert "28.3% (RF), 28.3% (RNFV), 26.8% (RNF)" in trials.loc["martorelli2017", "main_finding"]
+    assert "+13.5% vs +18.1%" in trials.loc["santanielo2020", "main_finding"]
+    assert set(trials["verification"]) == {AV}
+
+
+BRIEF = ROOT.parent / "shared" / "sources" / "course-brief.md"
+
+
+def test_brief_claims_name_the_corrections():
+    claims = data.load("course_brief_claims")
+    status = claims.set_index(["claim_id", "source_key"])["status"]
+    assert status[(1, "lopez2021")] == "year wrong"
+    assert status[(2, "lopez2021")] == "claim OK, scope caveat"
+    assert status[(3, "schoenfeld2017")] == "number wrong (secondary evidence)"
+    assert status[(4, "ruple2023")] == status[(4, "refalo2024")] \
+        == "design misdescribed / conflated"
+    assert set(claims.loc[claims.claim_id == 6, "source_key"]) == {"grgic2022", "refalo2023"}
+    said = claims.set_index(["claim_id", "source_key"])["source_says"]
+    assert "0.58 (95% CI 0.28-0.89)" in said[(3, "schoenfeld2017")]
+    assert "0-1 RIR" in said[(4, "ruple2023")] and "4-6 RIR" in said[(4, "ruple2023")]
+    assert "ES 0.22 (95% CI -0.11 to 0.55)" in said[(6, "grgic2022")]
+    assert claims.set_index(["claim_id", "source_key"]).loc[(3, "schoenfeld2017"),
+                                                            "verification"] == SV
+    for _, row in claims.iterrows():  # each claim's text is the same in every row of its id
+        assert set(claims.loc[claims.claim_id == row.claim_id, "claim"]) == {row["claim"]}
+        assert set(row["chapters"].split("; ")) <= {"2", "4"}
+
+
+def test_brief_claims_are_verbatim_quotes():
+    if not BRIEF.is_file():
+        pytest.skip(f"{BRIEF} not available outside the project workspace")
+    brief = BRIEF.read_text(encoding="utf-8")
+    for _, row in data.load("course_brief_claims").iterrows():
+        assert row["claim"] in brief, row["claim"]
+
+
+# ----------------------------------------------------------------------------- synthetic data
+
+
+def test_synthetic_trials_file_equals_its_generator_output():
+    from failurelab import synthetic
+
+    gen = data.provenance("synthetic_trials")["generator"]
+    assert gen["function"] == "failurelab.synthetic.synthetic_trials"
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in gen["parameters"].items()}
+    assert params == synthetic.SYNTHETIC_TRIALS and gen["seed"] == params["seed"]
+    path = data.data_dir() / data.resource("synthetic_trials")["path"]
+    assert path.read_text(encoding="utf-8") == synthetic.synthetic_trials_csv(params)
+    table = data.load("synthetic_trials")
+    assert len(table) == params["k"]
+    assert table["n_failure"].between(*params["n_per_group"]).all()
+    assert (table["n_failure"] == table["n_nonfailure"]).all()
+    assert set(table["note"]) == {synthetic.NOTE}
+
+
+def test_synthetic_trials_follow_their_stated_distributions():
+    from failurelab.synthetic import synthetic_trials
+
+    same = synthetic_trials(6, 10, 0.2, 0.0, seed=1)
+    assert same["true_smd"].tolist() == [0.2] * 6  # tau = 0: every study has the true effect
+    assert same.equals(synthetic_trials(6, 10, 0.2, 0.0, seed=1))
+    assert not same.equals(synthetic_trials(6, 10, 0.2, 0.0, seed=2))
+    big = synthetic_trials(400, 200, 0.5, 0.2, seed=7, control_mean=10.0, sd=5.0)
+    assert big["true_smd"].mean() == pytest.approx(0.5, abs=0.03)  # SE 0.2 / 20 = 0.01
+    assert big["true_smd"].std() == pytest.approx(0.2, abs=0.02)
+    assert big["mean_nonfailure"].mean() == pytest.approx(10.0, abs=0.05)
+    assert big["sd_nonfailure"].mean() == pytest.approx(5.0, abs=0.05)
+    d = (big["mean_failure"] - big["mean_nonfailure"]) / 5.0
+    assert d.mean() == pytest.approx(big["true_smd"].mean(), abs=0.02)
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"k": 0}, r"k \(number of studies\) must be a whole number >= 1, got 0"),
+    ({"k": 2.5}, r"k \(number of studies\) must be a whole number"),
+    ({"n_per_group": 1}, r"n_per_group must be at least 2, got 1"),
+    ({"n_per_group": (10, 5)}, r"n_per_group: low must not exceed high"),
+    ({"n_per_group": (8.5, 10)}, r"n_per_group must be an integer or a pair of them"),
+    ({"n_per_group": (8, 10, 12)}, r"n_per_group must be a number or a \(low, high\) pair"),
+    ({"true_effect": float("nan")}, r"true_effect \(SMD\) must be a finite number"),
+    ({"tau": -0.1}, r"tau \(between-study SD\) must be a finite number >= 0, got -0\.1"),
+    ({"seed": -1}, r"seed must be a whole number >= 0, got -1"),
+    ({"sd": (0, 4)}, r"sd must be > 0"),
+])
+def test_synthetic_trials_reject_bad_input(kwargs, pattern):
+    from failurelab.synthetic import synthetic_trials
+
+    args = {"k": 3, "n_per_group": 10, "true_effect": 0.2, "tau": 0.1, "seed": 0, **kwargs}
+    with pytest.raises(ValueError, match=pattern):
+        synthetic_trials(**args)
+
+
 # ----------------------------------------------------------------------------- datasources page
 
 
@@ -340,6 +622,9 @@ def test_data_sources_page_covers_every_resource():
                 assert f"(https://doi.org/{src['doi']})" in text
     assert "`synthetic_`" in text
     assert "| `load_pct_1rm` | number | % 1RM |" in text
+    assert "Simulated tables here: `synthetic_trials`." in text
+    assert "**Generator:** `failurelab.synthetic.synthetic_trials` with seed 20220202" in text
+    assert "| `favours_failure_sign` | integer | 1 |" in text
 
 
 def test_datasources_is_a_registered_command():

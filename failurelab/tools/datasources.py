@@ -1,7 +1,7 @@
 """``datasources``: write ``book/data_sources.md`` from ``data/datapackage.json``.
 
-One section per resource: description, verification, sign convention, a field table with
-units, sources with DOI links, licence. ``--check`` exits 1 if the committed page is stale.
+One section per resource: description, verification, sign convention, generator (synthetic
+tables), a field table with units, sources with DOI links, licence. ``--check`` exits 1 if the committed page is stale.
 """
 
 import argparse
@@ -30,8 +30,10 @@ def _source(src):
     text = _cell(src.get("title", ""))
     if src.get("doi"):
         text += f" DOI: [{src['doi']}](https://doi.org/{src['doi']})."
-    elif src.get("path"):
+    elif "://" in src.get("path", ""):
         text += f" <{src['path']}>"
+    elif src.get("path"):
+        text += f" (`{src['path']}` in this repository)"
     if src.get("note"):
         text += f" *{_cell(src['note'])}*"
     if src.get("bibkey"):
@@ -51,6 +53,14 @@ def _section(res, package_licences):
     lines += [f"**Verification:** {_cell(res.get('verification', 'not stated'))}", ""]
     if res.get("sign_convention"):
         lines += [f"**Sign convention:** {_cell(res['sign_convention'])}", ""]
+    if res.get("generator"):
+        gen = res["generator"]
+        params = ", ".join(f"`{k}={v}`" for k, v in gen.get("parameters", {}).items())
+        line = (f"**Generator:** `{gen['function']}` with seed {gen.get('seed')} "
+                f"(regenerate: `{gen.get('command', '')}`); parameters: {params}.")
+        lines += [line, ""]
+    if res.get("note"):
+        lines += [f"**Note:** {_cell(res['note'])}", ""]
     lines += ["| Field | Type | Unit | Required | Description |", "|---|---|---|---|---|"]
     for fld in res.get("schema", {}).get("fields", []):
         cons = fld.get("constraints", {})

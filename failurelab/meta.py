@@ -1,0 +1,216 @@
+"""Pooling effect sizes: equal- and random-effects models, heterogeneity, prediction interval.
+
+Follows metafor's ``rma(yi, vi, method=..., test=...)`` (Viechtbauer 2010,
+doi:10.18637/jss.v036.i03; code read in wviechtb/metafor R/rma.uni.r and R/predict.rma.r).
+
+* tau^2 (between-study variance): "EE" sets it to 0 (equal effects); "DL" DerSimonian & Laird
+  (1986, doi:10.1016/0197-2456(86)90046-2) and "PM" Paule & Mandel (1982, doi:10.6028/jres.087.022)
+  come from statsmodels' ``combine_effects`` (truncated at 0); "REML" is Fisher scoring as in
+  metafor (Viechtbauer 2005, doi:10.3102/10769986030003261).
+* test="knha": Hartung & Knapp (2001, doi:10.1002/sim.1009) scale s^2 = sum w (y - mu)^2 / (k - 1)
+  on the variance, t with k - 1 df.
+* I^2 and H^2 as metafor (Higgins & Thompson 2002, doi:10.1002/sim.1186): from tau^2 and the
+  "typical" sampling variance (k - 1) / (sum w - sum w^2 / sum w); for "EE" from Q.
+* Prediction interval for the effect in a new study: estimate -/+ crit sqrt(se^2 + tau^2). With
+  ``pi_type="default"`` crit is what metafor's ``predict()`` uses: the normal quantile when
+  test="z", t with k - 1 df when test="knha". That keeps the course's numbers identical to metafor.
+  ``pi_type="riley"`` uses t with k - 2 df (at least 1), as recommended by Higgins et al. (2009,
+  doi:10.1111/j.1467-985X.2008.00552.x) and IntHout et al. (2016, doi:10.1136/bmjopen-2015-010247);
+  it is wider when k is small. With method "EE" tau^2 = 0, so the PI equals the CI.
+* k = 1: tau^2 = 0, Q = 0, I^2 = 0, H^2 = 1 and test="knha" falls back to "z" (as metafor does).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+METHODS = ("EE", "DL", "REML", "PM")
+TESTS = ("z", "knha")
+PI_TYPES = ("default", "riley")
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """Result of :func:`pool` (names as in metafor; I2 in %, weights in % of the total)."""
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    stat: float  # z or t value of the estimate
+    p_value: float
+    tau2: float
+    tau: float
+    I2: float
+    H2: float
+    Q: float
+    Q_df: int
+    Q_p: float
+    pi_low: float
+    pi_high: float
+    k: int
+    method: str
+    test: str
+    level: float
+    weights: tuple
+
+
+def _check(yi, vi):
+    try:
+        y = np.asarray(yi, dtype=float)
+        v = np.asarray(vi, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("yi and vi must be lists of numbers "
+                         "(effect sizes and their sampling variances)") from None
+    if y.ndim != 1 or v.ndim != 1:
+        raise ValueError("yi and vi must be flat lists of numbers, one per study")
+    if len(y) != len(v):
+        raise ValueError("yi and vi must have the same length (one of each per study), "
+                         f"got {len(y)} and {len(v)}")
+    if len(y) < 1:
+        raise ValueError("need at least one study (k >= 1), got none")
+    for name, x in (("yi", y), ("vi", v)):
+        bad = np.flatnonzero(~np.isfinite(x))
+        if bad.size:
+            raise ValueError(f"{name} must be finite numbers; study {bad[0] + 1} has {x[bad[0]]!r}")
+    if np.any(v <= 0):
+        i = int(np.flatnonzero(v <= 0)[0])
+        raise ValueError(f"vi (sampling variances) must be > 0; study {i + 1} has {v[i]!r}")
+    return y, v
+
+
+def _q(y, v, tau2=0.0):
+    """Generalized Q: sum w (y - mu_w)^2 with w = 1 / (v + tau2)."""
+    w = 1 / (v + tau2)
+    return float(np.sum(w * (y - np.sum(w * y) / np.sum(w)) ** 2))
+
+
+def tau2_reml(yi, vi, tol=1e-10, maxiter=200):
+    """REML tau^2 by Fisher scoring (Viechtbauer 2005; metafor's rma.uni).
+
+    Start at the Hedges (HE) estimate; step (y'PPy - tr P) / tr(PP) with
+    P = W - w w' / sum w, halving the step if it would go below 0.
+    """
+    y, v = _check(yi, vi)
+    k = len(y)
+    if k == 1:
+        return 0.0
+    tau2 = max(0.0, (np.sum((y - y.mean()) ** 2) - np.sum(v) * (k - 1) / k) / (k - 1))
+    for _ in range(maxiter):
+        w = 1 / (v + tau2)
+        sw, sw2 = w.sum(), np.sum(w * w)
+        py = w * (y - np.sum(w * y) / sw)  # P y
+        tr_p = sw - sw2 / sw
+        tr_pp = sw2 - 2 * np.sum(w**3) / sw + sw2**2 / sw**2
+        step = (np.sum(py * py) - tr_p) / tr_pp
+        while tau2 + step < 0 and abs(step) > tol:  # step-halving keeps tau^2 >= 0
+            step /= 2
+        tau2 = max(0.0, tau2 + step)
+        if abs(step) < tol:
+            break
+    else:
+        raise RuntimeError("REML did not converge; try method='DL' or 'PM'")
+    if _reml_loglik(y, v, 0.0) > _reml_loglik(y, v, tau2) + 1e-10:  # stuck at a local maximum
+        return 0.0
+    return float(tau2)
+
+
+def _reml_loglik(y, v, tau2):
+    w = 1 / (v + tau2)
+    return -0.5 * (np.sum(np.log(v + tau2)) + np.log(w.sum()) + _q(y, v, tau2))
+
+
+def _tau2(y, v, method):
+    k = len(y)
+    if method == "EE" or k == 1:
+        return 0.0
+    if method == "REML":
+        return tau2_reml(y, v)
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    # statsmodels does not truncate DL at 0 and then weights with 1/(v + tau2): silence its
+    # divide warnings, we keep only tau2 (truncated) and compute everything else below
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "DL":
+            return max(0.0, float(combine_effects(y, v, method_re="dl").tau2))
+        fit = combine_effects(y, v, method_re="pm", atol=1e-12, maxiter=200)
+    tau2 = max(0.0, float(fit.tau2))
+    if tau2 > 0 and abs(_q(y, v, tau2) - (k - 1)) > 1e-8 * k:  # PM solves Q(tau2) = k - 1
+        raise RuntimeError("Paule-Mandel iteration did not converge; try method='REML'")
+    return tau2
+
+
+def pool(yi, vi, method="REML", test="z", level=0.95, pi_type="default"):
+    """Pool effect sizes ``yi`` with sampling variances ``vi`` (see the module doc for methods)."""
+    y, v = _check(yi, vi)
+    method = str(method).upper()
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if test not in TESTS:
+        raise ValueError(f"test must be 'z' (normal) or 'knha' (Hartung-Knapp), got {test!r}")
+    if pi_type not in PI_TYPES:
+        raise ValueError("pi_type must be 'default' (as metafor) or 'riley' (t with k - 2 df), "
+                         f"got {pi_type!r}")
+    try:
+        ok = 0 < float(level) < 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95 for 95 %), got {level!r}")
+    k = len(y)
+    if k == 1 and test == "knha":
+        warnings.warn("Hartung-Knapp needs at least 2 studies; "
+                      "with k = 1 the normal (z) test is used", stacklevel=2)
+        test = "z"
+
+    tau2 = _tau2(y, v, method)
+    w = 1 / (v + tau2)
+    estimate = float(np.sum(w * y) / np.sum(w))
+    var = 1 / np.sum(w)
+    tail = (1 - level) / 2
+    if test == "knha":
+        var *= np.sum(w * (y - estimate) ** 2) / (k - 1)
+        df = k - 1
+        crit = stats.t.isf(tail, df)
+    else:
+        df = None
+        crit = stats.norm.isf(tail)
+    se = float(np.sqrt(var))
+    if se > 0:
+        stat = estimate / se
+    else:  # all studies identical under Hartung-Knapp: no spread left to scale with
+        stat = math.copysign(math.inf, estimate) if estimate else math.nan
+    p_value = float(2 * (stats.t.sf(abs(stat), df) if df else stats.norm.sf(abs(stat))))
+
+    # heterogeneity: Cochran's Q with equal-effects weights 1/vi
+    w0 = 1 / v
+    Q = _q(y, v) if k > 1 else 0.0
+    Q_p = float(stats.chi2.sf(Q, k - 1)) if k > 1 else 1.0
+    if k == 1:
+        I2, H2 = 0.0, 1.0
+    elif method == "EE":
+        I2 = max(0.0, 100 * (Q - (k - 1)) / Q) if Q > 0 else 0.0
+        H2 = Q / (k - 1)
+    else:
+        vt = (k - 1) / (w0.sum() - np.sum(w0**2) / w0.sum())
+        I2, H2 = 100 * tau2 / (vt + tau2), tau2 / vt + 1
+
+    if pi_type == "riley":
+        pi_crit = stats.t.isf(tail, max(k - 2, 1))
+    else:
+        pi_crit = crit
+    pi_se = math.sqrt(var + tau2)
+    return Pooled(
+        estimate=estimate, se=se,
+        ci_low=float(estimate - crit * se), ci_high=float(estimate + crit * se),
+        stat=float(stat), p_value=p_value, tau2=tau2, tau=math.sqrt(tau2), I2=float(I2),
+        H2=float(H2), Q=Q, Q_df=k - 1, Q_p=Q_p, pi_low=float(estimate - pi_crit * pi_se),
+        pi_high=float(estimate + pi_crit * pi_se), k=k, method=method, test=test,
+        level=float(level),
+        weights=tuple(float(x) for x in 100 * w / w.sum()),
+    )
