@@ -13,7 +13,7 @@ Excitation is in the model's own units, the same scale as the thresholds (1 ... 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -206,7 +206,7 @@ MUSCLE_PRESETS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def muscle_preset(name):
     """The MotorUnitPool of a MUSCLE_PRESETS entry (by key)."""
     if name not in MUSCLE_PRESETS:

@@ -1,11 +1,11 @@
 """The Potvin & Fuglevand (2017) fatigue model against a literal port of the authors' code."""
 
 import numpy as np
+import potvin2017_reference as reference
 import pytest
 
-import potvin2017_reference as reference
 from failurelab import fatigue
-from failurelab.fatigue import simulate_set, simulate_sustained, reps_to_failure
+from failurelab.fatigue import reps_to_failure, simulate_set, simulate_sustained
 
 
 @pytest.mark.parametrize("target, seconds", [(0.75, 25.0), (0.3, 15.0), (0.95, 5.0)])

@@ -7,4 +7,4 @@ benchmark) and ``.ui`` (the widget tree). Bad input shows a message and keeps th
 from .base import Explorer, kernel_free_twin
 from .mechanism import SetExplorer, SizePrincipleExplorer
 
-__all__ = ["Explorer", "kernel_free_twin", "SizePrincipleExplorer", "SetExplorer"]
+__all__ = ["Explorer", "SetExplorer", "SizePrincipleExplorer", "kernel_free_twin"]
