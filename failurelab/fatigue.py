@@ -392,8 +392,8 @@ def simulate_set(load_fraction, rir, pool=None):
     per_rep = seconds_per_rep(pool)
     possible = int(np.floor(full.endurance_time / per_rep + 1e-9))
     if rir >= possible:
-        raise ValueError(f"at {p:.0%} of 1RM the model reaches failure after {possible} "
-                         f"repetition{'s' if possible != 1 else ''}; choose rir below {possible}")
+        raise ValueError(f"at {100 * p:.0f} % of 1RM the model reaches failure after {possible} "
+                         f"repetition{'s' if possible != 1 else ''}: choose fewer than {possible} reps in reserve")
     done = possible - int(rir)
     stop_time = done * per_rep
     stop_index = int(min(np.searchsorted(full.time, stop_time - 1e-9), len(full.time) - 1))

@@ -88,7 +88,7 @@ def test_set_result_bookkeeping():
     (lambda: simulate_sustained(0.5, max_time=-1), "max_time"),
     (lambda: simulate_sustained(0.5, fatigue_params={"speed": 2}), "unknown fatigue parameter"),
     (lambda: simulate_set(0.8, -1), "whole number >= 0"),
-    (lambda: simulate_set(0.9, 5), "reaches failure after 3 repetitions"),
+    (lambda: simulate_set(0.9, 5), "reaches failure after 3 repetitions: choose fewer than 3 reps in reserve"),
     (lambda: reps_to_failure(75), "fraction of 1RM"),
 ])
 def test_bad_input_is_explained(call, message):

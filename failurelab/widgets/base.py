@@ -58,7 +58,8 @@ class Explorer:
         except ValueError as exc:
             self.error = str(exc)
             self.message.value = (f'<div role="alert" style="color:#D55E00">Not shown: '
-                                  f"{html.escape(self.error)}</div>")
+                                  f"{html.escape(self.error)}. The figure still shows the last "
+                                  f"valid setting.</div>")
             return None
         self.error = None
         self.message.value = ""
@@ -101,10 +102,13 @@ class Explorer:
         if not getattr(self, "_syncing", False):
             self.update()
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.ui)
+    def _repr_mimebundle_(self, **kwargs):
+        """Display as the widget tree; the plain-text fallback (seen before the notebook runs,
+        or where widgets cannot render) says what to do instead of printing the widget repr."""
+        bundle = self.ui._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = (f"{type(self).__name__}: run this cell (or Run > Run All Cells) "
+                                "to start the explorer.")
+        return bundle
 
 
 def kernel_free_twin(explorer, name, values, label=None):
@@ -134,7 +138,8 @@ def kernel_free_twin(explorer, name, values, label=None):
     return (f'<figure class="failurelab-twin" style="margin:0">'
             f'<label style="display:block">{html.escape(label)}: <output>{values[start]}</output><br>'
             f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}" '
-            f'data-values="{names}" oninput="{step}" style="width:min(420px,90%)"></label>'
+            f'data-values="{names}" oninput="{step}" onkeydown="event.stopPropagation()" '
+            f'style="width:min(420px,90%)"></label>'
             f'{imgs}<figcaption style="font-size:90%">Pre-rendered frames: this player works '
             f"without Python. Open the notebook to explore every value.</figcaption></figure>")
 

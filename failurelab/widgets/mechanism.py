@@ -17,6 +17,10 @@ from .base import Explorer
 C = plots.OKABE_ITO
 
 
+def _pct(fraction):
+    return f"{100 * fraction:.0f} %"
+
+
 # -- size principle ----------------------------------------------------------------------------
 
 def size_principle_state(effort, muscle="default"):
@@ -57,7 +61,7 @@ class SizePrincipleExplorer(Explorer):
                                      continuous_update=False),
             muscle=widgets.Dropdown(options=[(p["label"], key) for key, p in MUSCLE_PRESETS.items()],
                                     value=muscle, description="Muscle",
-                                    layout=widgets.Layout(width="420px", max_width="100%")),
+                                    layout=widgets.Layout(width="480px", max_width="100%")),
         )
         self._build_figure()
         super().__init__()
@@ -74,7 +78,8 @@ class SizePrincipleExplorer(Explorer):
         n = 120
         self.units = LineCollection(np.zeros((n, 2, 2)), linewidths=2.2)
         ax_pool.add_collection(self.units)
-        self.ghosts = ax_pool.scatter(np.arange(1, n + 1), np.full(n, 0.004), s=4, color=C["grey"])
+        self.ghosts = ax_pool.scatter(np.arange(1, n + 1), np.zeros(n), s=10, color=C["grey"],
+                                      label="not recruited")
         ax_pool.set(xlim=(0, 121), ylim=(0.0, 0.03), xlabel="Motor unit (1 = smallest)",
                     ylabel="Unit force (fraction of max)")
         self.fig.colorbar(mpl.cm.ScalarMappable(self.norm, self.cmap), ax=ax_pool, pad=0.02,
@@ -88,8 +93,9 @@ class SizePrincipleExplorer(Explorer):
                      ylabel="Force (fraction of max)")
         self.force_title = ax_force.set_title("")
         self.ax_pool, self.ax_force = ax_pool, ax_force
-        self.dynamic = [self.units, self.ghosts, self.pool_title, self.curve, self.point,
-                        self.limit_line, self.limit_text, self.force_title]
+        # the pool panel's y axis follows the largest unit force, so it is redrawn with the data
+        self.dynamic = [ax_pool.yaxis, self.units, self.ghosts, self.pool_title, self.curve,
+                        self.point, self.limit_line, self.limit_text, self.force_title]
 
     def draw(self, s):
         pool = s["pool"]
@@ -99,7 +105,10 @@ class SizePrincipleExplorer(Explorer):
         colours = self.cmap(self.norm(s["rates"]))
         colours[~s["recruited"]] = mpl.colors.to_rgba(C["grey"])
         self.units.set_color(colours)
-        self.ghosts.set_offsets(np.stack([x[~s["recruited"]], np.full((~s["recruited"]).sum(), 0.001)], 1))
+        top = max(float(s["unit_forces"].max()), 0.002) * 1.15
+        self.ax_pool.set_ylim(0, top)
+        silent = ~s["recruited"]
+        self.ghosts.set_offsets(np.stack([x[silent], np.full(silent.sum(), 0.02 * top)], 1))
         self.pool_title.set_text(f"{s['effort']:.0f} % effort: {s['n_recruited']} of {pool.n} units fire")
         ex, force = _force_curve(s["muscle"])
         self.curve.set_data(ex, force)
@@ -115,11 +124,13 @@ class SizePrincipleExplorer(Explorer):
             return "At 0 % effort no unit is recruited."
         rec = s["recruited"]
         return (f"<b>What the figure shows</b> (model, not data): at {s['effort']:.0f} % of maximal "
-                f"force the pool needs {s['excitation_fraction']:.0%} of its maximal excitation. "
-                f"{s['n_recruited']} of {len(rec)} units fire, mean rate {s['mean_rate']:.1f} Hz; "
-                f"they hold {s['share']:.0%} of the pool's summed twitch force, because the few "
-                f"units still silent are the largest. This muscle recruits its last unit at "
-                f"{s['recruitment_limit']:.0%} of maximal force; above that, force rises only by "
+                f"force the pool needs {_pct(s['excitation_fraction'])} of its maximal excitation. "
+                f"{s['n_recruited']} of {len(rec)} units fire, mean rate {s['mean_rate']:.1f} Hz"
+                + (". " if rec.all() else
+                   f"; they hold {_pct(s['share'])} of the pool's summed twitch force, because the "
+                   f"units still silent are the largest ones. ")
+                + f"This pool recruits its last unit at "
+                f"{_pct(s['recruitment_limit'])} of maximal force; above that, force rises only by "
                 f"rate coding.")
 
 
@@ -179,12 +190,15 @@ class SetExplorer(Explorer):
         ax_rec.set(ylim=(0, 1.05), xlabel="Repetition", ylabel="Fraction")
         ax_cap.set(ylim=(0, 1.05), xlabel="Repetition", ylabel="Fraction of rested max force")
         ax_rec.legend(loc="lower right", fontsize=9)
-        ax_cap.legend(loc="upper right", fontsize=9)
+        ax_cap.legend(loc="lower left", fontsize=9)
+        for ax in (ax_rec, ax_cap):
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         self.title = self.fig.suptitle("", fontsize=12, y=0.97)
         self.ax_rec, self.ax_cap = ax_rec, ax_cap
         # the x axes (repetitions) change with the load, so they are redrawn with the data
-        self.dynamic = [ax_rec.xaxis, ax_cap.xaxis, self.share_line, self.exc_line, self.cap_line,
-                        self.load_line, *self.stops, *self.reserve, self.title]
+        self.dynamic = [ax_rec.xaxis, ax_cap.xaxis, *self.reserve, self.share_line, self.exc_line,
+                        self.cap_line, self.load_line, *self.stops, self.title,
+                        ax_rec.get_legend(), ax_cap.get_legend()]  # legends drawn last, on top
 
     def draw(self, st):
         s = st["set"]
@@ -201,7 +215,7 @@ class SetExplorer(Explorer):
         for span in self.reserve:
             span.set_x(s.reps_done)
             span.set_width(end - s.reps_done)
-        self.title.set_text(f"{s.load:.0%} 1RM: stop after {s.reps_done} of {s.reps_possible} reps "
+        self.title.set_text(f"{_pct(s.load)} 1RM: stop after {s.reps_done} of {s.reps_possible} reps "
                             f"({s.rir} in reserve, grey: not performed)")
 
     def describe(self, st):
@@ -211,8 +225,8 @@ class SetExplorer(Explorer):
                  f"about {s.reps_possible - full:.0f} reps before failure"
                  if full > 1 else "the whole pool is recruited from the first rep")
         last = s.sustained.capacity[-1]
-        return (f"<b>What the figure shows</b> (model, synthetic): at {s.load:.0%} of 1RM {where}. "
-                f"Stopping at {s.rir} RIR, the set ends with {s.share_at_stop:.0%} of the pool's "
-                f"twitch force recruited and a capacity of {s.capacity_at_stop:.0%} of rested "
+        return (f"<b>What the figure shows</b> (model, synthetic): at {_pct(s.load)} of 1RM {where}. "
+                f"Stopping at {s.rir} RIR, the set ends with {_pct(s.share_at_stop)} of the pool's "
+                f"twitch force recruited and a capacity of {_pct(s.capacity_at_stop)} of rested "
                 f"maximal force; going on to failure would add {s.rir} reps and lower it to "
-                f"{last:.0%}.")
+                f"{_pct(last)}.")

@@ -1,0 +1,500 @@
+"""The chapter-1 explorers, live in JupyterLab, as a learner meets them after `make lab`.
+
+A JupyterLab server (the venv's, as in the Makefile, but headless on a free port with a random
+token and isolated user settings) serves the repository; the chapter notebooks are copied into a
+temporary folder under test-artifacts/lab/ so that nothing is ever saved into chapters/. Playwright
+drives Debian's chromium: Run > Run All Cells, then the keyboard moves the explorers' sliders and
+the tests check that the kernel answers (new figure, new sentence) and that bad input gets a
+readable message instead of a traceback. Screenshots go to test-artifacts/screenshots/lab-*.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = REPO_ROOT / "chapters" / "01_mechanism"
+SIZE_NB = "01_size_principle.ipynb"
+SET_NB = "02_fatigue_across_a_set.ipynb"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+VIEWPORT = {"width": 1400, "height": 900}
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SERVER_START_S = 60
+RUN_ALL_S = 90  # both notebooks execute in ~5-15 s; generous for a slow CI machine
+KERNEL_ANSWER_MS = 15_000  # one explorer update is < 0.1 s (make bench); the slack is for CI
+# Console lines of JupyterLab itself that say nothing about the course (none seen so far at
+# error level with JupyterLab 4.6 / ipywidgets 8.1; add the text here with a reason if one shows).
+KNOWN_LAB_ERRORS: tuple[str, ...] = ()
+
+# every value the notebook toolbar's kernel indicator takes, in order
+RECORD_KERNEL_STATUS_JS = """
+window.__kernelStatuses = [];
+new MutationObserver(records => {
+    for (const r of records) {
+        if (r.target.classList?.contains('jp-Notebook-ExecutionIndicator')) {
+            window.__kernelStatuses.push(r.target.dataset.status);
+        }
+    }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-status']});
+"""
+PANEL_JS = "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+KERNEL_STATUS_JS = PANEL_JS + "?.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status"
+RUNNING_CELLS_JS = (
+    "[...(" + PANEL_JS + "?.querySelectorAll('.jp-CodeCell .jp-InputPrompt') ?? [])]"
+    ".filter(p => p.textContent.includes('*')).length"
+)
+STDERR_OUTPUT = "[data-mime-type='application/vnd.jupyter.stderr']"
+# sha256 of an <img>'s bytes (a blob: URL made by the ipywidgets Image view)
+IMAGE_DIGEST_JS = """async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
+    return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, '0')).join('');
+}"""
+
+
+def _sync_playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but the Python package playwright is not installed")
+        pytest.skip("playwright is not installed")
+    return sync_playwright
+
+
+def _jupyter_lab_command() -> list[str]:
+    """`jupyter lab` of the running interpreter's environment (the Makefile's .venv/bin/jupyter)."""
+    local = Path(sys.executable).with_name("jupyter")
+    return [str(local), "lab"] if local.exists() else [sys.executable, "-m", "jupyterlab"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Server config: JupyterLab may save only inside the scratch folder, so an autosave or a stray
+# Ctrl+S can never write a committed notebook (a refused save is logged and fails the tests).
+SAVE_GUARD_CONFIG = """
+from tornado.web import HTTPError  # the only exception that makes the server reject a save
+
+
+def _only_scratch(model, path, contents_manager, **kwargs):
+    if not path.strip("/").startswith("{folder}/"):
+        contents_manager.log.error("lab test refused to save %s", path)
+        raise HTTPError(403, "lab test: save outside the scratch copy refused")
+
+
+c.ContentsManager.pre_save_hook = _only_scratch
+"""
+SAVE_REFUSED = "lab test refused to save"
+
+
+class LabServer:
+    """A headless JupyterLab on 127.0.0.1 serving REPO_ROOT; `stop()` shuts it and its kernels down."""
+
+    def __init__(self, home: Path, writable: str):
+        self.token = secrets.token_hex(16)
+        self.home = home
+        self.writable = writable  # the only folder (relative to REPO_ROOT) JupyterLab may save in
+        self.log_path = home / "jupyter-lab.log"
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _env(self) -> dict[str, str]:
+        # user-level Jupyter folders in a temp dir: no personal config, kernels or saved workspaces
+        dirs = {
+            "JUPYTER_CONFIG_DIR": "config",
+            "JUPYTER_DATA_DIR": "data",
+            "JUPYTER_RUNTIME_DIR": "runtime",
+            "JUPYTERLAB_SETTINGS_DIR": "settings",
+            "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
+        }
+        env = {**os.environ, **{k: str(self.home / v) for k, v in dirs.items()}}
+        config = self.home / "config"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "jupyter_server_config.py").write_text(
+            SAVE_GUARD_CONFIG.format(folder=self.writable)
+        )
+        # no "get notified about Jupyter news?" toast over the screenshots
+        notification = self.home / "settings" / "@jupyterlab" / "apputils-extension"
+        notification.mkdir(parents=True, exist_ok=True)
+        (notification / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False})
+        )
+        return env
+
+    def _request(self, path: str, method: str = "GET", timeout: float = 2.0):
+        request = urllib.request.Request(
+            self.base + path, method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status
+
+    def start(self) -> None:
+        env = self._env()
+        for _attempt in range(3):  # a free port can be taken between probing and binding
+            self.port = _free_port()
+            cmd = [
+                *_jupyter_lab_command(),
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={REPO_ROOT}",
+                # offline and quiet: no news feed, no update check, no PyPI extension manager
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.extension_manager=readonly",
+            ]
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                cmd.append("--allow-root")  # as `make lab` does for root
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(
+                    cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+            deadline = time.monotonic() + SERVER_START_S
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                try:
+                    if self._request("/api/status") == 200:
+                        return
+                except (urllib.error.URLError, OSError):
+                    pass
+                time.sleep(0.2)
+            if self.proc.poll() is None:
+                self.stop()
+                pytest.fail(
+                    f"JupyterLab did not answer within {SERVER_START_S} s:\n{self.log_tail()}"
+                )
+        pytest.fail(f"JupyterLab exited at start-up (3 attempts):\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Ask the server to shut down (it stops its kernels); terminate it if it does not."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            self._request("/api/shutdown", method="POST", timeout=5)
+        except (urllib.error.URLError, OSError):
+            pass
+        for stop in (lambda: None, self.proc.terminate, self.proc.kill):
+            stop()
+            try:
+                self.proc.wait(timeout=10)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab serving the repository, plus a scratch copy of the chapter notebooks.
+
+    Yields (server, folder of the copies relative to REPO_ROOT). The server refuses to save
+    anywhere else, so the committed notebooks stay byte-identical.
+    """
+    scratch_parent = ARTIFACTS / "lab"
+    scratch_parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="run-", dir=scratch_parent))
+    folder = scratch.relative_to(REPO_ROOT).as_posix()
+    for name in (SIZE_NB, SET_NB):
+        shutil.copyfile(CHAPTER / name, scratch / name)
+    server = LabServer(tmp_path_factory.mktemp("jupyter-home"), writable=folder)
+    try:
+        server.start()
+        yield server, folder
+    finally:
+        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+    assert SAVE_REFUSED not in server.log_tail(10_000), "JupyterLab tried to save outside the copy"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    with _sync_playwright()() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Session:
+    """One notebook copy open in its own JupyterLab workspace, with the console recorded."""
+
+    def __init__(self, browser, lab, notebook: str):
+        server, folder = lab
+        self.server = server
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.context.set_default_timeout(30_000)
+        self.page = self.context.new_page()
+        self.page.add_init_script(RECORD_KERNEL_STATUS_JS)
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        workspace = "test-" + Path(notebook).stem  # a fresh workspace: no tabs restored
+        path = urllib.parse.quote(f"{folder}/{notebook}")
+        self.url = f"{server.base}/lab/workspaces/{workspace}/tree/{path}?token={server.token}"
+        self.panel = self.page.locator(".jp-NotebookPanel:visible")
+
+    def _on_console(self, message):
+        line = f"{message.type}: {message.text}"
+        self.console.append(line)
+        if message.type == "error" and not any(k in message.text for k in KNOWN_LAB_ERRORS):
+            self.errors.append(line)
+
+    def open_and_run_all(self) -> float:
+        """Open the notebook, wait for its kernel, Run > Run All Cells; returns the run's seconds."""
+        self.page.goto(self.url)
+        # The toolbar's indicator reads "idle" before any kernel exists, then "initializing",
+        # "connecting", ... "idle": wait for an idle that follows some other status.
+        self.page.wait_for_function(
+            "(js) => window.__kernelStatuses.some(s => s !== 'idle') && eval(js) === 'idle'",
+            arg=KERNEL_STATUS_JS,
+            timeout=SERVER_START_S * 1000,
+        )
+        start = time.perf_counter()
+        self.page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+        self.page.locator(".lm-Menu [data-command='runmenu:run-all']").click()
+        # queued cells show [*] at once; the run is over when none is left and the kernel is idle
+        self.page.wait_for_function(
+            "(js) => eval(js) > 0 || document.querySelector('.jp-Dialog') !== null",
+            arg=RUNNING_CELLS_JS,
+            timeout=10_000,
+        )
+        dialog = self.page.locator(".jp-Dialog")
+        if dialog.count():  # e.g. JupyterLab's "Select Kernel"; a learner would press its default
+            self.screenshot("run-all-dialog")
+            self.console.append(f"dialog after Run All: {dialog.inner_text()!r}")
+            dialog.locator(".jp-mod-accept").click()
+        try:
+            self.page.wait_for_function(
+                "([running, status]) => eval(running) === 0 && eval(status) === 'idle'",
+                arg=[RUNNING_CELLS_JS, KERNEL_STATUS_JS],
+                timeout=RUN_ALL_S * 1000,
+            )
+        except Exception:
+            self.screenshot("run-all-timeout")
+            raise
+        seconds = time.perf_counter() - start
+        self.assert_no_traceback("after Run All Cells")
+        return seconds
+
+    def kernel_status(self) -> str | None:
+        return self.page.evaluate(KERNEL_STATUS_JS)
+
+    def wait_kernel_settled(self, quiet_s: float = 0.5, timeout_s: float = 15) -> None:
+        """Wait until the kernel has been idle for quiet_s (it answers widget changes one by one)."""
+        deadline = time.monotonic() + timeout_s
+        idle_since = None
+        while time.monotonic() < deadline:
+            if self.kernel_status() == "idle":
+                idle_since = idle_since or time.monotonic()
+                if time.monotonic() - idle_since >= quiet_s:
+                    return
+            else:
+                idle_since = None
+            self.page.wait_for_timeout(100)
+        pytest.fail(f"kernel still busy after {timeout_s} s (status {self.kernel_status()!r})")
+
+    def explorer(self):
+        """The explorer: the VBox holding a widget image; exactly one per notebook."""
+        boxes = self.panel.locator(".widget-vbox").filter(has=self.page.locator("img.widget-image"))
+        assert boxes.count() == 1, f"expected one explorer, found {boxes.count()}"
+        box = boxes.first
+        box.scroll_into_view_if_needed()
+        return box
+
+    def image_digest(self, box) -> str:
+        image = box.locator("img.widget-image")
+        self.page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        return image.evaluate(IMAGE_DIGEST_JS)
+
+    def assert_no_traceback(self, when: str) -> None:
+        """No error or stderr output in the notebook, and nothing in the log console.
+
+        Errors raised in widget callbacks do not reach a cell: JupyterLab counts them in the
+        status bar's log-console item, so that count must stay empty.
+        """
+        stderr = self.panel.locator(STDERR_OUTPUT)
+        texts = "\n---\n".join(t[:2000] for t in stderr.all_text_contents())
+        assert not texts, f"{when}: error/stderr output in the notebook:\n{texts}"
+        outputs = " ".join(self.panel.locator(".jp-OutputArea-output").all_text_contents())
+        for bad in ("Traceback (most recent call last)", "Error displaying widget"):
+            assert bad not in outputs, f"{when}: {bad!r} in the notebook's outputs"
+        counter = self.page.locator(".jp-LogConsoleStatusItem")
+        logged = counter.first.text_content().strip() if counter.count() else ""
+        if logged not in ("", "0"):
+            counter.first.click()  # open the log console to show what was logged
+            log = self.page.locator(".jp-LogConsole").first
+            log.wait_for()
+            pytest.fail(
+                f"{when}: {logged} message(s) in JupyterLab's log console:\n{log.inner_text()}"
+            )
+
+    def assert_no_js_errors(self) -> None:
+        errors = "\n".join(self.errors)
+        assert not errors, f"JavaScript errors in JupyterLab:\n{errors}"
+
+    def screenshot(self, tag: str, box=None) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"lab-{tag}.png"
+        if box is not None:  # the explorer at the top of the window, as a learner scrolls to it
+            box.evaluate("e => e.scrollIntoView({block: 'start'})")
+            self.page.wait_for_timeout(200)  # let the scroll settle before the capture
+        self.page.screenshot(path=str(path))
+        if box is not None:
+            box.screenshot(path=str(SCREENSHOTS / f"lab-{tag}-explorer.png"))
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def slider(box, label: str):
+    """An ipywidgets slider by its description."""
+    found = box.locator(".widget-slider").filter(
+        has=box.page.locator(".widget-label", has_text=label)
+    )
+    assert found.count() == 1, f"no slider labelled {label!r}"
+    return found.first
+
+
+def move_slider(page, widget, target: int, max_presses: int = 30) -> None:
+    """Focus the slider handle and press arrow keys until its readout shows ``target``."""
+    handle = widget.locator(".noUi-handle").first
+    readout = widget.locator(".widget-readout")
+    handle.focus()
+    for _ in range(max_presses):
+        value = int(readout.inner_text().strip())
+        if value == target:
+            return
+        page.keyboard.press("ArrowRight" if value < target else "ArrowLeft")
+    raise AssertionError(f"slider stuck at {readout.inner_text()!r}, wanted {target}")
+
+
+def expect_text(locator, pattern: str, timeout: int = KERNEL_ANSWER_MS) -> str:
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_text(re.compile(pattern, re.DOTALL), timeout=timeout)
+    return locator.inner_text()
+
+
+def _report(session: Session, name: str, start: float, run_all: float) -> None:
+    print(
+        f"{name}: run all {run_all:.1f} s, whole test {time.perf_counter() - start:.1f} s; "
+        f"console: {session.console}"
+    )
+
+
+def test_size_principle_explorer_is_live(browser, lab):
+    start = time.perf_counter()
+    session = Session(browser, lab, SIZE_NB)
+    run_all = float("nan")
+    try:
+        run_all = session.open_and_run_all()
+        box = session.explorer()
+        readout = box.locator(".widget-html-content").filter(has_text="What the figure shows")
+        effort = slider(box, "Effort (% max force)")
+        first = expect_text(readout, r"^What the figure shows.*at 30 ?% of maximal force")
+        first_image = session.image_digest(box)
+
+        move_slider(session.page, effort, 35)  # five presses of the right arrow key
+        moved = expect_text(readout, r"at 35 ?% of maximal force")
+        assert moved != first
+        moved_image = session.image_digest(box)
+        assert moved_image != first_image, "the figure did not change with the slider"
+
+        muscle = box.locator(".widget-dropdown").filter(has_text="Muscle").locator("select")
+        labels = muscle.locator("option").all_inner_texts()
+        hand = [i for i, text in enumerate(labels) if "hand" in text.lower()]
+        assert len(hand) == 1, f"no single hand-muscle option in {labels}"
+        muscle.select_option(index=hand[0])
+        hand_text = expect_text(readout, r"at 35 ?% of maximal force.*\b50 ?%")
+        assert hand_text != moved
+        assert session.image_digest(box) != moved_image, "the figure did not change with the muscle"
+
+        session.wait_kernel_settled()
+        session.assert_no_traceback("after using the size-principle explorer")
+        session.screenshot("size_principle", box)
+        session.assert_no_js_errors()
+    finally:
+        _report(session, "size principle", start, run_all)
+        session.close()
+
+
+def test_set_explorer_is_live_and_explains_bad_input(browser, lab):
+    from failurelab.widgets.mechanism import set_state
+
+    with pytest.raises(ValueError) as bad:  # what the kernel will say about 90 % 1RM at 5 RIR
+        set_state(90, 5)
+    expected = f"Not shown: {bad.value}"
+    assert re.search(r"choose fewer than \d+ reps in reserve", expected, re.IGNORECASE), expected
+
+    start = time.perf_counter()
+    session = Session(browser, lab, SET_NB)
+    run_all = float("nan")
+    try:
+        run_all = session.open_and_run_all()
+        box = session.explorer()
+        readout = box.locator(".widget-html-content").filter(has_text="What the figure shows")
+        message = box.locator("[role='alert']")
+        first = expect_text(readout, r"^What the figure shows.*at 30 ?% of 1RM")
+        first_image = session.image_digest(box)
+        assert message.count() == 0
+
+        move_slider(session.page, slider(box, "Load (% 1RM)"), 90)
+        heavy = expect_text(readout, r"at 90 ?% of 1RM")
+        assert heavy != first
+        assert session.image_digest(box) != first_image, "the figure did not change with the load"
+
+        move_slider(session.page, slider(box, "Stop at RIR"), 5)
+        expect_text(message, "^" + re.escape(expected) + "$")
+        # from the first refused RIR on, every larger one is refused too: the figure and its
+        # sentence must stay those of the last good set
+        shown_text, shown_image = readout.inner_text(), session.image_digest(box)
+        session.wait_kernel_settled()  # every key press (RIR 3, 4, 5) has been answered
+        expect_text(message, "^" + re.escape(expected) + "$", timeout=1000)
+        assert slider(box, "Stop at RIR").locator(".widget-readout").inner_text().strip() == "5"
+        assert readout.inner_text() == shown_text, "bad input changed the sentence"
+        assert session.image_digest(box) == shown_image, "bad input replaced the last good figure"
+        session.assert_no_traceback("after asking for 90 % 1RM at 5 RIR")
+        session.screenshot("fatigue_across_a_set", box)
+        session.assert_no_js_errors()
+    finally:
+        _report(session, "set to failure", start, run_all)
+        session.close()
