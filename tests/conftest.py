@@ -111,3 +111,31 @@ def chromium_path() -> str:
     if os.environ.get("CI"):
         pytest.fail(f"CI is set, so the browser tests must run: {message}")
     pytest.skip(message)
+
+
+# Debian chromium as playwright drives it here: headless, no sandbox (root), and none of the
+# background services that would try to reach the internet.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """A playwright Chromium (Debian's binary; never `playwright install`), one per test module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but the Python package playwright is not installed")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -7,7 +7,6 @@ desktop and a phone width; full-page screenshots go to test-artifacts/screenshot
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,15 +23,6 @@ PAGES = {
 }
 WIDGET_PAGES = ("size_principle", "fatigue_across_a_set")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # Harmless JS errors of Jupyter Book 1.0.4 itself (shared/sources/toolchain-notes.md §1):
 # sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode
 # complaint with a fresh localStorage.
@@ -46,15 +36,6 @@ MIN_SLIDER_TRACK_PX = 100
 # a widget figure: an Image widget, or a PNG captured in an Output widget
 WIDGET_FIGURE_SELECTOR = "img.widget-image, .widget-output img, .jupyter-widgets img"
 
-
-def _playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but the Python package playwright is not installed")
-        pytest.skip("playwright is not installed")
-    return sync_playwright
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -76,14 +57,6 @@ def site(built_book):
     server.server_close()
     thread.join(timeout=5)
 
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    sync_playwright = _playwright()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, url, viewport):
