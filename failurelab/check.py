@@ -456,9 +456,10 @@ def expected(task_id):
 
 
 def _register_chapters():
-    from .tasks import mechanism
+    from .tasks import evidence, mechanism
 
     mechanism.register(TASKS)
+    evidence.register(TASKS)
 
 
 _register_chapters()

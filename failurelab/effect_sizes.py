@@ -4,10 +4,10 @@ Symbols follow metafor's ``escalc(measure="SMD")`` (Viechtbauer 2010, doi:10.186
 ``d`` is Cohen's d with the pooled SD, ``J`` the small-sample correction, ``yi = g = J d`` and
 ``vi`` its sampling variance. Sign convention: ``m1 - m2`` (group 1 minus group 2).
 
-* Correction J (Hedges 1981, doi:10.3102/10769986006002107), df = n1 + n2 - 2:
+* Correction J (Hedges 1981, J Educ Stat 6:107-128), df = n1 + n2 - 2:
   exact J = Gamma(df/2) / (sqrt(df/2) Gamma((df-1)/2)), as metafor 5.1-12 computes it;
   approximate J = 1 - 3 / (4 df - 1) (Hedges & Olkin 1985; Borenstein et al. 2009,
-  doi:10.1002/9780470743386).
+  Introduction to Meta-Analysis, Wiley).
 * Variance ``vtype`` (metafor's names and citations, wviechtb/metafor R/escalc.r): "LS" (default)
   vi = 1/n1 + 1/n2 + g^2 / (2 (n1 + n2)) (Hedges & Olkin 1985, eq. 15); "LS2"
   vi = J^2 (1/n1 + 1/n2 + d^2 / (2N)) (Borenstein et al. 2009, eq. 12.17); "UB"
@@ -157,7 +157,7 @@ def to_raw_units(g, sd):
 def cohens_u3(d):
     """Cohen's U3 = Phi(d): share of group 1 above the mean of group 2.
 
-    Cohen (1988, doi:10.4324/9780203771587), assuming normal distributions with equal SDs.
+    Cohen (1988, Statistical Power Analysis, 2nd ed.), assuming normal distributions with equal SDs.
     """
     return float(stats.norm.cdf(_number("d", d)))
 
@@ -170,7 +170,7 @@ def overlap(d):
 def prob_superiority(d):
     """Probability of superiority (common-language effect size), Phi(d / sqrt 2).
 
-    McGraw & Wong (1992, doi:10.1037/0033-2909.111.2.361).
+    McGraw & Wong (1992, Psychol Bull 111:361-365).
     """
     return float(stats.norm.cdf(_number("d", d) / math.sqrt(2)))
 

@@ -6,8 +6,8 @@ doi:10.18637/jss.v036.i03; code read in wviechtb/metafor R/rma.uni.r and R/predi
 * tau^2 (between-study variance): "EE" sets it to 0 (equal effects); "DL" DerSimonian & Laird
   (1986, doi:10.1016/0197-2456(86)90046-2) and "PM" Paule & Mandel (1982, doi:10.6028/jres.087.022)
   come from statsmodels' ``combine_effects`` (truncated at 0); "REML" is Fisher scoring as in
-  metafor (Viechtbauer 2005, doi:10.3102/10769986030003261).
-* test="knha": Hartung & Knapp (2001, doi:10.1002/sim.1009) scale s^2 = sum w (y - mu)^2 / (k - 1)
+  metafor (Viechtbauer 2005, J Educ Behav Stat 30:261-293).
+* test="knha": Hartung & Knapp (2001, Stat Med 20:1771-1782) scale s^2 = sum w (y - mu)^2 / (k - 1)
   on the variance, t with k - 1 df.
 * I^2 and H^2 as metafor (Higgins & Thompson 2002, doi:10.1002/sim.1186): from tau^2 and the
   "typical" sampling variance (k - 1) / (sum w - sum w^2 / sum w); for "EE" from Q.
