@@ -224,8 +224,15 @@ def power(d, n, alpha=0.05):
     """Power of a two-sided independent t-test with ``n`` per group (statsmodels TTestIndPower)."""
     d = _number("d", d)
     n = _number("n", n, 2)
-    return float(_power_solver().power(effect_size=d, nobs1=n, alpha=_alpha(alpha), ratio=1.0,
-                                       alternative="two-sided"))
+    value = float(_power_solver().power(effect_size=d, nobs1=n, alpha=_alpha(alpha), ratio=1.0,
+                                        alternative="two-sided"))
+    if math.isnan(value):  # scipy's noncentral t returns NaN for the negligible far tail
+        from scipy import stats
+
+        df, ncp = 2 * n - 2, abs(d) * math.sqrt(n / 2)
+        crit = stats.t.isf(_alpha(alpha) / 2, df)
+        value = float(stats.nct.sf(crit, df, ncp))  # the other tail is < 1e-15 here
+    return value
 
 
 def n_per_group(d, power=0.8, alpha=0.05):

@@ -72,4 +72,4 @@ def describe(text, width=88):
     import textwrap
 
     words = " ".join(str(text).split()).replace(" %", "\u00a0%")  # keep "80 %" on one line
-    print(textwrap.fill(words, width))
+    print(textwrap.fill(words, width, break_on_hyphens=False))

@@ -44,9 +44,10 @@ def toc_files(node=None) -> list[str]:
 
 
 def chapter_notebooks() -> list[str]:
-    """Notebook pages of the chapters (the ones that must carry widget state)."""
+    """Notebook pages of the chapters that display widgets (they must carry widget state)."""
     return [
         d for d in toc_files() if d.startswith("chapters/") and (REPO_ROOT / f"{d}.ipynb").is_file()
+        and "application/vnd.jupyter.widget-view+json" in (REPO_ROOT / f"{d}.ipynb").read_text()
     ]
 
 

@@ -20,8 +20,12 @@ PAGES = {
     "intro": "book/intro.html",
     "size_principle": "chapters/01_mechanism/01_size_principle.html",
     "fatigue_across_a_set": "chapters/01_mechanism/02_fatigue_across_a_set.html",
+    "effect_sizes": "chapters/02_evidence/01_effect_sizes.html",
+    "uncertainty": "chapters/02_evidence/02_uncertainty.html",
+    "pooling": "chapters/02_evidence/03_pooling.html",
+    "meta_analyses_found": "chapters/02_evidence/04_what_the_meta_analyses_found.html",
 }
-WIDGET_PAGES = ("size_principle", "fatigue_across_a_set")
+WIDGET_PAGES = ("size_principle", "fatigue_across_a_set", "effect_sizes", "uncertainty", "pooling")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # Harmless JS errors of Jupyter Book 1.0.4 itself (shared/sources/toolchain-notes.md §1):
 # sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode
@@ -80,7 +84,7 @@ def _wait_for_rendering(page, name):
         page.wait_for_selector(CONTROL_SELECTOR, timeout=20_000)
         page.wait_for_selector(WIDGET_FIGURE_SELECTOR, timeout=20_000)
     if page.locator(".math").count():
-        page.wait_for_selector("mjx-container", timeout=20_000)
+        page.locator("mjx-container >> visible=true").first.wait_for(timeout=20_000)
     page.wait_for_load_state("networkidle")
 
 

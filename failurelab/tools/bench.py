@@ -17,12 +17,32 @@ BUDGETS = {"widget_p95_ms": 100, "notebook_s": 20, "endurance_curve_s": 2}
 
 
 def _explorer_sweeps():
-    from failurelab.widgets import SetExplorer, SizePrincipleExplorer
+    from failurelab.widgets import (
+        CIExplorer,
+        EffectSizeExplorer,
+        MetaExplorer,
+        SetExplorer,
+        SizePrincipleExplorer,
+    )
     from failurelab.widgets.mechanism import LOADS
 
     size = [dict(effort=e, muscle=m) for m in ("default", "hand", "limb") for e in range(0, 101, 7)]
     sets = [dict(load=load, rir=r) for load in LOADS for r in (0, 2, 5)]
-    return {"size_principle": (SizePrincipleExplorer, size), "set_to_failure": (SetExplorer, sets)}
+    # chapter 2: slider steps as a learner makes them (each value new to the explorer's caches),
+    # plus typed SDs, k from 2 to 30 and every model
+    d_steps = [round(-1 + 0.15 * i, 2) for i in range(21)]
+    effect = ([dict(d=d) for d in d_steps]
+              + [dict(sd_thickness=sd, sd_1rm=10 * sd) for sd in (1.5, 2.5, 4.0)]
+              + [dict(d=d) for d in (0.15, 0.5, 0.8)])
+    cis = [dict(d=d, n=n) for d in (0.15, 0.5, 1.0) for n in (5, 10, 15, 20, 30, 50, 100, 200)]
+    cis += [dict(d=round(-0.5 + 0.1 * i, 2)) for i in range(21)]
+    metas = [dict(k=k) for k in range(2, 31, 2)]
+    metas += [dict(k=k, n=n, tau=t, method=m) for k in (5, 15, 30) for n in (10, 40)
+              for t in (0.0, 0.3) for m in ("EE", "DL", "REML")]
+    metas += [dict(true_effect=round(-0.5 + 0.1 * i, 2)) for i in range(16)]
+    return {"size_principle": (SizePrincipleExplorer, size), "set_to_failure": (SetExplorer, sets),
+            "effect_size": (EffectSizeExplorer, effect), "ci_sample_size": (CIExplorer, cis),
+            "meta_analysis": (MetaExplorer, metas)}
 
 
 def bench_widgets():

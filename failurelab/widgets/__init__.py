@@ -5,6 +5,8 @@ benchmark) and ``.ui`` (the widget tree). Bad input shows a message and keeps th
 """
 
 from .base import Explorer, kernel_free_twin
+from .evidence import CIExplorer, EffectSizeExplorer, MetaExplorer
 from .mechanism import SetExplorer, SizePrincipleExplorer
 
-__all__ = ["Explorer", "SetExplorer", "SizePrincipleExplorer", "kernel_free_twin"]
+__all__ = ["CIExplorer", "EffectSizeExplorer", "Explorer", "MetaExplorer", "SetExplorer",
+           "SizePrincipleExplorer", "kernel_free_twin"]

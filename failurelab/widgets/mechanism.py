@@ -176,9 +176,9 @@ class SetExplorer(Explorer):
         return set_state(load, rir)
 
     def _build_figure(self):
-        self.fig, (ax_rec, ax_cap) = plots.figure(2, size=(9.5, 3.8),
-                                                  margins=dict(left=0.07, right=0.98, bottom=0.15,
-                                                               top=0.84, wspace=0.25))
+        self.fig, (ax_rec, ax_cap) = plots.figure(2, size=(9.5, 4.0),
+                                                  margins=dict(left=0.07, right=0.98, bottom=0.14,
+                                                               top=0.78, wspace=0.25))
         (self.share_line,) = ax_rec.plot([], [], color=C["blue"], lw=2,
                                          label="Pool's twitch force recruited")
         (self.exc_line,) = ax_rec.plot([], [], color=C["orange"], lw=2, ls="--",
@@ -187,18 +187,19 @@ class SetExplorer(Explorer):
         (self.load_line,) = ax_cap.plot([], [], color=C["black"], lw=1, ls=":", label="Load")
         self.stops = [ax.axvline(0, color=C["vermillion"], lw=1.5) for ax in (ax_rec, ax_cap)]
         self.reserve = [ax.axvspan(0, 1, color=C["grey"], alpha=0.25, lw=0) for ax in (ax_rec, ax_cap)]
-        ax_rec.set(ylim=(0, 1.05), xlabel="Repetition", ylabel="Fraction")
-        ax_cap.set(ylim=(0, 1.05), xlabel="Repetition", ylabel="Fraction of rested max force")
-        ax_rec.legend(loc="lower right", fontsize=9)
-        ax_cap.legend(loc="lower left", fontsize=9)
+        ax_rec.set(ylim=(0, 1.05), ylabel="Fraction")
+        ax_cap.set(ylim=(0, 1.05), ylabel="Fraction of rested max force")
         for ax in (ax_rec, ax_cap):
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        self.title = self.fig.suptitle("", fontsize=12, y=0.97)
+            # static axis title: the axis itself is redrawn with each load (its ticks change)
+            ax.text(0.5, -0.13, "Repetition", transform=ax.transAxes, ha="center", va="top")
+        # one legend above the panels, outside the data, so it stays in the static background
+        self.fig.legend(handles=[self.share_line, self.exc_line, self.cap_line, self.load_line],
+                        loc="upper center", bbox_to_anchor=(0.5, 0.905), ncol=4, fontsize=9)
+        self.title = self.fig.suptitle("", fontsize=12, y=0.98)
         self.ax_rec, self.ax_cap = ax_rec, ax_cap
-        # the x axes (repetitions) change with the load, so they are redrawn with the data
         self.dynamic = [ax_rec.xaxis, ax_cap.xaxis, *self.reserve, self.share_line, self.exc_line,
-                        self.cap_line, self.load_line, *self.stops, self.title,
-                        ax_rec.get_legend(), ax_cap.get_legend()]  # legends drawn last, on top
+                        self.cap_line, self.load_line, *self.stops, self.title]
 
     def draw(self, st):
         s = st["set"]
