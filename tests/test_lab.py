@@ -31,6 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = REPO_ROOT / "chapters" / "01_mechanism"
 SIZE_NB = "01_size_principle.ipynb"
 SET_NB = "02_fatigue_across_a_set.ipynb"
+CI_NB = "02_uncertainty.ipynb"  # chapter 2
+NOTEBOOKS = {SIZE_NB: CHAPTER, SET_NB: CHAPTER, CI_NB: REPO_ROOT / "chapters" / "02_evidence"}
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 VIEWPORT = {"width": 1400, "height": 900}
@@ -212,8 +214,8 @@ def lab(tmp_path_factory):
     scratch_parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="run-", dir=scratch_parent))
     folder = scratch.relative_to(REPO_ROOT).as_posix()
-    for name in (SIZE_NB, SET_NB):
-        shutil.copyfile(CHAPTER / name, scratch / name)
+    for name, folder_of in NOTEBOOKS.items():
+        shutil.copyfile(folder_of / name, scratch / name)
     server = LabServer(tmp_path_factory.mktemp("jupyter-home"), writable=folder)
     try:
         server.start()
@@ -472,4 +474,27 @@ def test_set_explorer_is_live_and_explains_bad_input(browser, lab):
         session.assert_no_js_errors()
     finally:
         _report(session, "set to failure", start, run_all)
+        session.close()
+
+
+def test_chapter2_ci_explorer_is_live(browser, lab):
+    start = time.perf_counter()
+    session = Session(browser, lab, CI_NB)
+    run_all = float("nan")
+    try:
+        run_all = session.open_and_run_all()
+        box = session.explorer()
+        readout = box.locator(".widget-html-content").filter(has_text="What the figure shows")
+        first = expect_text(readout, r"with 15 people per group")
+        first_image = session.image_digest(box)
+        move_slider(session.page, slider(box, "n per group"), 20)
+        moved = expect_text(readout, r"with 20 people per group")
+        assert moved != first
+        assert session.image_digest(box) != first_image, "the figure did not change with n"
+        session.wait_kernel_settled()
+        session.assert_no_traceback("after using the CI explorer")
+        session.screenshot("ci_sample_size", box)
+        session.assert_no_js_errors()
+    finally:
+        _report(session, "CI explorer", start, run_all)
         session.close()
