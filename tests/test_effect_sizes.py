@@ -164,3 +164,15 @@ def test_to_raw_units():
 def test_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_power_is_finite_where_scipy_loses_the_far_tail():
+    # statsmodels adds the lower tail nct.cdf(-crit), which scipy 1.17 returns as NaN for large
+    # noncentrality; the upper tail alone is then the power (compared with 1 - beta ~ 1)
+    from failurelab.effect_sizes import power
+
+    for d, n in [(2.0, 50), (1.0, 143), (1.5, 65), (0.5, 585)]:
+        p = power(d, n)
+        assert 0.9999 < p <= 1.0
+    grid = [power(d, n) for d in (0.1, 0.5, 1.0, 2.0) for n in (5, 20, 100, 200)]
+    assert all(0 < p <= 1 for p in grid)
