@@ -67,7 +67,7 @@ def png(fig, dpi=DPI):
     return buf.getvalue()
 
 
-def describe(text, width=88):
+def describe(text, width=76):
     """Print a "what the figure shows" sentence wrapped to ``width`` (readable in the book too)."""
     import textwrap
 
