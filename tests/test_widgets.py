@@ -1,0 +1,311 @@
+"""The explorers: their pure compute functions (numbers checked against the library and against
+independent formulas) and the views' update() / bad-input behaviour, for chapters 1 and 2."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from failurelab import effect_sizes as es
+from failurelab import meta
+from failurelab.synthetic import synthetic_trials
+from failurelab.widgets import (
+    CIExplorer,
+    EffectSizeExplorer,
+    MetaExplorer,
+    SetExplorer,
+    SizePrincipleExplorer,
+    kernel_free_twin,
+)
+from failurelab.widgets.evidence import ci_state, effect_size_state, meta_state
+from failurelab.widgets.mechanism import set_state, size_principle_state
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def mc_tolerance(p, n, extra=0.0):
+    """Three Monte-Carlo standard errors of a proportion p estimated from n draws (+ extra)."""
+    return 3 * math.sqrt(p * (1 - p) / n) + extra
+
+
+def assert_refuses(explorer, bad, words):
+    """Bad input: update() returns None, says why (naming the parameter) and keeps the figure."""
+    image, state = bytes(explorer.image.value), explorer.state
+    assert explorer.update(**bad) is None
+    for word in words:
+        assert word in explorer.error
+    assert "Not shown" in explorer.message.value and 'role="alert"' in explorer.message.value
+    assert bytes(explorer.image.value) == image and explorer.state is state
+    # controls keep their last valid value
+    for name in bad:
+        if name in explorer.controls:
+            assert explorer.controls[name].value != bad[name]
+
+
+# -- chapter 1 ----------------------------------------------------------------------------------
+
+def test_size_principle_state_counts_units():
+    none, some, full = (size_principle_state(e) for e in (0, 30, 100))
+    assert none["n_recruited"] == 0 and none["share"] == 0
+    assert 0 < some["n_recruited"] < 120 and 0 < some["share"] < 1
+    assert full["n_recruited"] == 120 and full["share"] == pytest.approx(1.0)
+    assert full["excitation_fraction"] == pytest.approx(1.0)
+    # the silent units are the largest: those recruited hold less than their share by count
+    assert some["share"] < some["n_recruited"] / 120
+
+
+@pytest.mark.parametrize("effort", [-1, 101, "30", None, float("nan")])
+def test_size_principle_state_refuses_bad_effort(effort):
+    with pytest.raises(ValueError, match="effort"):
+        size_principle_state(effort)
+
+
+def test_size_principle_explorer_updates_and_refuses():
+    ex = SizePrincipleExplorer(effort=30)
+    assert bytes(ex.image.value).startswith(PNG)
+    state = ex.update(effort=60)
+    assert state["effort"] == 60 and ex.controls["effort"].value == 60
+    assert ex.readout.value.startswith("<b>What the figure shows</b>")
+    assert f"{state['n_recruited']} of 120 units fire" in ex.readout.value
+    assert_refuses(ex, dict(effort=150), ["effort", "0 to 100"])
+    assert ex.update(effort=20) is not None and ex.error is None and ex.message.value == ""
+
+
+def test_set_state_and_explorer():
+    st = set_state(70, 2)
+    s = st["set"]
+    assert s.rir == 2 and s.reps_done == s.reps_possible - 2
+    assert st["capacity"][-1] < st["capacity"][0]  # fatigue lowers the capacity over the set
+    with pytest.raises(ValueError, match="load"):
+        set_state(120, 0)
+    ex = SetExplorer(load=70, rir=2, warm=False)
+    state = ex.update(rir=0)
+    assert state["set"].reps_done == state["set"].reps_possible
+    assert "0 in reserve" in ex.readout.value or "0 RIR" in ex.readout.value
+    assert_refuses(ex, dict(load=3), ["load"])
+
+
+# -- 2.1 effect sizes ---------------------------------------------------------------------------
+
+def test_effect_size_state_matches_independent_formulas():
+    s = effect_size_state(0.15, 2.0, 10.0)
+    assert s["u3"] == pytest.approx(stats.norm.cdf(0.15))  # 0.5596
+    assert s["u3"] == pytest.approx(0.5596, abs=1e-4)
+    assert s["overlap"] == pytest.approx(2 * stats.norm.cdf(-0.075))  # 0.9402
+    assert s["prob_superiority"] == pytest.approx(stats.norm.cdf(0.15 / math.sqrt(2)))  # 0.5422
+    assert s["nnt"] == pytest.approx(1 / (stats.norm.cdf(0.15) - 0.5))  # 16.8 (CER 50 %)
+    assert s["thickness_mm"] == pytest.approx(0.30) and s["one_rm_kg"] == pytest.approx(1.5)
+    assert s["example_sds"] is True
+    assert effect_size_state(0.15, 3.0, 10.0)["example_sds"] is False
+
+
+def test_effect_size_state_negative_and_zero_d():
+    neg = effect_size_state(-0.5, 4.0, 20.0)
+    assert neg["u3"] == pytest.approx(1 - es.cohens_u3(0.5))
+    assert neg["thickness_mm"] == pytest.approx(-2.0) and neg["one_rm_kg"] == pytest.approx(-10.0)
+    assert neg["nnt"] < 0  # number needed to harm
+    zero = effect_size_state(0.0)
+    assert zero["u3"] == 0.5 and zero["overlap"] == 1.0 and math.isinf(zero["nnt"])
+
+
+@pytest.mark.parametrize("bad, word", [
+    (dict(d="0.2"), "d must be"), (dict(d=float("nan")), "d must be"), (dict(d=5), "d must be"),
+    (dict(d=True), "d must be"), (dict(sd_thickness=0), "sd_thickness"),
+    (dict(sd_thickness=-2), "sd_thickness"), (dict(sd_1rm=None), "sd_1rm"),
+])
+def test_effect_size_state_refuses_bad_input(bad, word):
+    args = {**dict(d=0.15, sd_thickness=2.0, sd_1rm=10.0), **bad}
+    with pytest.raises(ValueError, match=word):
+        effect_size_state(**args)
+
+
+def test_effect_size_explorer_readout_and_refusal():
+    ex = EffectSizeExplorer()
+    text = ex.readout.value.replace("\u00a0", " ")
+    assert ex.state["d"] == 0.15 and bytes(ex.image.value).startswith(PNG)
+    assert text.startswith("<b>What the figure shows</b>")
+    assert "56 % of the failure group is above the mean of the non-failure group" in text
+    assert "overlap by 94 %" in text and "54 % chance" in text
+    assert "example SDs" in text and "+0.30 mm" in text and "+1.5 kg" in text
+    ex.update(d=-0.6, sd_thickness=3.0)
+    text = ex.readout.value.replace("\u00a0", " ")
+    assert "favours non-failure" in text and "your SDs" in text
+    assert "\u22121.80 mm" in text and "\u22126.0 kg" in text
+    assert_refuses(ex, dict(sd_1rm=0), ["sd_1rm"])
+    assert_refuses(ex, dict(d=2.5), ["d must be from \u22121 to 2 in this explorer"])
+
+
+# -- 2.2 CIs and power ----------------------------------------------------------------------------
+
+def test_ci_state_coverage_is_95_percent():
+    """Over many synthetic replications, about 95 % of the CIs include the true d.
+
+    The normal CI of g is approximate (slightly conservative for small n), so 0.01 is allowed
+    on top of three Monte-Carlo standard errors.
+    """
+    r = 3000
+    s = ci_state(0.5, 30, replications=r, seed=11)
+    coverage = s["covers"].mean()
+    assert abs(coverage - 0.95) < mc_tolerance(0.95, r, 0.01)
+    assert s["n_miss"] == r - s["covers"].sum()
+    # a CI excludes 0 about as often as the t-test is significant: the power
+    assert abs((1 - s["crosses_zero"].mean()) - s["power"]) < mc_tolerance(s["power"], r, 0.02)
+    # under d = 0, about 95 % of CIs cross zero
+    null = ci_state(0.0, 30, replications=r, seed=12)
+    assert abs(null["crosses_zero"].mean() - 0.95) < mc_tolerance(0.95, r, 0.01)
+
+
+@pytest.mark.parametrize("d, n", [(0.15, 15), (0.15, 200), (0.5, 20), (-0.3, 60), (0.8, 5),
+                                  (1.5, 150)])
+def test_ci_state_uses_the_library(d, n):
+    s = ci_state(d, n, replications=20, seed=2)
+    assert s["power"] == pytest.approx(es.power(d, n), rel=1e-12)
+    assert s["n_for_80"] == es.n_per_group(d)
+    assert s["half_width"] == pytest.approx(es.ci_half_width(n, d))
+    assert s["cis"].shape == (20, 2) and s["estimates"].shape == (20,)
+    assert np.all(s["cis"][:, 0] < s["estimates"]) and np.all(s["estimates"] < s["cis"][:, 1])
+    # replication 1 recomputed with failurelab.effect_sizes.smd from the same seeded draws
+    z = np.random.default_rng(2).standard_normal((n, 20, 2))
+    fail, ctrl = z[:, 0, 0] + d, z[:, 0, 1]
+    first = es.smd(fail.mean(), fail.std(ddof=1), n, ctrl.mean(), ctrl.std(ddof=1), n)
+    assert s["estimates"][0] == pytest.approx(first.g)
+    assert tuple(s["cis"][0]) == pytest.approx((first.ci_low, first.ci_high))
+    assert s["covers"].tolist() == [lo <= d <= hi for lo, hi in s["cis"]]
+    assert s["crosses_zero"].tolist() == [lo <= 0 <= hi for lo, hi in s["cis"]]
+
+
+def test_ci_state_known_numbers_and_edge_cases():
+    s = ci_state(0.15, 15)
+    assert s["n_for_80"] == 699  # Cohen's two-sided t-test, alpha 0.05
+    # power from the noncentral t directly (df = 28, noncentrality 0.15 sqrt(15/2))
+    df, ncp, crit = 28, 0.15 * math.sqrt(7.5), stats.t.isf(0.025, 28)
+    assert s["power"] == pytest.approx(stats.nct.sf(crit, df, ncp) + stats.nct.cdf(-crit, df, ncp))
+    assert s["power"] == pytest.approx(0.068, abs=5e-4)
+    assert ci_state(0.15, 15)["cis"] is s["cis"]  # cached: a revisited slider value is free
+    assert not s["cis"].flags.writeable
+    zero = ci_state(0.0, 15)
+    assert zero["n_for_80"] is None and zero["power"] == pytest.approx(0.05)
+    # statsmodels gives NaN when power is within ~1e-15 of 1; the curve still shows 100 %
+    big = ci_state(1.5, 100)
+    assert math.isfinite(big["power"]) and big["power"] > 0.999999
+    n_grid, curve = big["power_curve"]
+    assert np.all(np.isfinite(curve))
+    for i in (0, 20, 60, len(n_grid) - 1):  # the curve is failurelab.effect_sizes.power
+        assert curve[i] == pytest.approx(es.power(1.5, n_grid[i]), rel=1e-9)
+        assert ci_state(0.15, 15)["power_curve"][1][i] == pytest.approx(
+            es.power(0.15, n_grid[i]), rel=1e-9)
+    assert np.all(np.diff(ci_state(0.3, 15)["power_curve"][1]) >= -1e-12)  # power rises with n
+    # more people, same studies: the seed fixes the draws and n only adds rows
+    a, b = ci_state(0.2, 10, seed=5), ci_state(0.2, 10, seed=5)
+    assert np.array_equal(a["cis"], b["cis"])
+    assert not np.array_equal(a["cis"], ci_state(0.2, 10, seed=6)["cis"])
+
+
+@pytest.mark.parametrize("bad, word", [
+    (dict(n=1), "n must be"), (dict(n=15.5), "whole number"), (dict(n="15"), "n must be"),
+    (dict(d=float("inf")), "d must be"), (dict(replications=0), "replications"),
+    (dict(seed=-1), "seed"),
+])
+def test_ci_state_refuses_bad_input(bad, word):
+    with pytest.raises(ValueError, match=word):
+        ci_state(**{**dict(d=0.15, n=15, replications=20, seed=2), **bad})
+
+
+def test_ci_explorer_readout_and_refusal():
+    ex = CIExplorer()
+    s = ex.state
+    text = ex.readout.value.replace("\u00a0", " ")
+    assert s["d"] == 0.15 and s["n"] == 15 and len(s["cis"]) == 20
+    assert "synthetic" in text and "699 per group are needed for 80 % power" in text
+    assert f"{s['n_cross_zero']} of 20 CIs cross zero" in text
+    assert "not \u201cno effect\u201d" in text
+    s2 = ex.update(n=200, d=0.5)
+    assert s2["n"] == 200 and ex.controls["n"].value == 200
+    assert s2["n_cross_zero"] < s["n_cross_zero"]
+    assert_refuses(ex, dict(n=1), ["n must be"])
+    # the pure function accepts n = 300; the explorer refuses what its slider cannot show
+    assert ci_state(0.15, 300)["n"] == 300
+    assert_refuses(ex, dict(n=300), ["n must be from 5 to 200 in this explorer"])
+
+
+# -- 2.3 pooling --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["EE", "DL", "REML"])
+def test_meta_state_pools_with_failurelab_meta(method):
+    s = meta_state(k=9, n=15, true_effect=0.2, tau=0.2, method=method, seed=3)
+    st = s["studies"]
+    assert len(st) == 9 and s["k"] == 9 and s["method"] == method
+    assert s["pooled"] == meta.pool(st["yi"], st["vi"], method=method)
+    assert s["pooled_ee"] == meta.pool(st["yi"], st["vi"], method="EE")
+    assert st["weight"].sum() == pytest.approx(100)
+    assert list(st["ci"]) == list(zip(st["ci_low"], st["ci_high"]))
+    if method == "EE":
+        assert s["pooled"].tau2 == 0 and s["pooled"].pi_low == pytest.approx(s["pooled"].ci_low)
+
+
+def test_meta_state_studies_come_from_synthetic_trials():
+    s = meta_state(k=6, n=20, true_effect=0.3, tau=0.1, seed=7)
+    trials = synthetic_trials(6, (10, 30), 0.3, 0.1, 7)
+    assert s["n_range"] == (10, 30)
+    assert list(s["studies"]["n_per_group"]) == list(trials["n_failure"])
+    row = trials.iloc[2]
+    g = es.smd(row.mean_failure, row.sd_failure, row.n_failure, row.mean_nonfailure,
+               row.sd_nonfailure, row.n_nonfailure)
+    assert s["studies"]["yi"].iat[2] == pytest.approx(g.g)
+    assert s["studies"]["vi"].iat[2] == pytest.approx(g.vi)
+    # adding studies keeps the first ones (the draws are sequential per study)
+    more = meta_state(k=12, n=20, true_effect=0.3, tau=0.1, seed=7)["studies"]
+    assert np.allclose(more["yi"].iloc[:6], s["studies"]["yi"])
+    # the returned table is a copy: changing it does not change the cache
+    s["studies"].loc[0, "yi"] = 99
+    assert meta_state(k=6, n=20, true_effect=0.3, tau=0.1, seed=7)["studies"]["yi"].iat[0] != 99
+
+
+def test_meta_state_many_large_studies_find_the_true_effect():
+    s = meta_state(k=30, n=100, true_effect=0.4, tau=0.0, method="REML", seed=1)
+    p = s["pooled"]
+    assert p.ci_low < 0.4 < p.ci_high
+    assert abs(p.estimate - 0.4) < 0.1
+
+
+@pytest.mark.parametrize("bad, word", [
+    (dict(k=1), "k must be"), (dict(k=31), "k must be"), (dict(k=2.5), "whole number"),
+    (dict(n=3), "n must be"), (dict(tau=-0.1), "tau must be"),
+    (dict(true_effect=float("nan")), "true_effect"), (dict(method="XX"), "method must be"),
+])
+def test_meta_state_refuses_bad_input(bad, word):
+    with pytest.raises(ValueError, match=word):
+        meta_state(**{**dict(k=7, n=15, true_effect=0.2, tau=0.1, method="REML", seed=3), **bad})
+
+
+def test_meta_explorer_readout_and_refusal():
+    ex = MetaExplorer()
+    p = ex.state["pooled"]
+    text = ex.readout.value.replace("\u00a0", " ")
+    assert ex.state["k"] == 7 and p.method == "REML"
+    assert "7 synthetic studies" in text
+    for number in (p.estimate, p.ci_low, p.ci_high, p.pi_low, p.pi_high):
+        assert f"{number:.2f}".replace("-", "\u2212") in text
+    assert f"I\u00b2 = {p.I2:.0f} %" in text and f"\u03c4\u00b2 = {p.tau2:.3f}" in text
+    assert f"equal effects give {ex.state['pooled_ee'].estimate:.2f}".replace("-", "\u2212") in text
+    assert "fragile" not in text
+    ex.update(k=2)
+    assert "fragile" in ex.readout.value
+    ex.update(method="EE", k=12)
+    assert "equal-effects model" in ex.readout.value and ex.state["pooled"].tau2 == 0
+    ex.update(k=30)  # the layout holds the most studies the slider offers
+    assert len(ex.state["studies"]) == 30
+    assert_refuses(ex, dict(k=1), ["k must be", "2 to 30"])
+    assert_refuses(ex, dict(tau=-1), ["tau"])
+
+
+def test_kernel_free_twin_of_a_chapter_2_explorer():
+    ex = CIExplorer()
+    html = kernel_free_twin(ex, "n", [5, 15, 50])
+    assert html.count("<img ") == 3 and 'type="range"' in html
+    assert ex.controls["n"].value == 15 and ex.state["n"] == 15  # restored
+    with pytest.raises(ValueError, match="not a valid frame"):
+        kernel_free_twin(ex, "n", [15, 1])
