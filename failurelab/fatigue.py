@@ -112,9 +112,9 @@ class _Engine:
     def run(self, targets, dt, max_time, stop_at_failure=True, record_units=False):
         """Simulate sustained contractions at several targets at once (B targets).
 
-        Returns per-sample arrays (samples x B) of grid index, force, capacity and strength
-        without adaptation, the sample (1-based) of task failure per target (0 = none) and,
-        with ``record_units``, Pnow / P per unit (samples x B x n).
+        Returns per-sample arrays (samples x B) of grid index, force and capacity, with ``record_units``
+        Pnow / P per unit (samples x B x n), and the sample (1-based) of task failure per
+        target (0 = none). Rows that failed are dropped when ``stop_at_failure``.
         """
         targets = np.asarray(targets, dtype=float)
         pool, b, n = self.pool, len(targets), self.pool.n
