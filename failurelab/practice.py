@@ -1,12 +1,20 @@
-"""Load-repetition relations (more in chapter 3).
+"""Load-repetition relations, the RIR-based RPE scale and RIR prediction error.
 
 Formulas as tabulated in models.md C.1 and data/load_rep_equations.csv: Epley, Brzycki (1993)
 and modified Epley (Jovanovic). p is the load as a fraction of 1RM; r the repetitions to failure.
+RPE scale: Zourdos et al. 2016 (doi:10.1519/JSC.0000000000001049). RIR accuracy: Halperin et al.
+2022 (doi:10.1007/s40279-021-01559-x), Hackett et al. 2017 (doi:10.1519/JSC.0000000000001683),
+Steele et al. 2017 (doi:10.7717/peerj.4105); values in data/rir_accuracy.csv.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+from dataclasses import dataclass, field
+
 import numpy as np
+import pandas as pd
 
 #: repetitions to failure at a fraction p of 1RM
 REPS_AT_LOAD = {
@@ -14,14 +22,199 @@ REPS_AT_LOAD = {
     "Brzycki": lambda p: 37 - 36 * p,
     "Modified Epley": lambda p: (1 / p - 1) / 0.0353 + 1,
 }
+#: fraction of 1RM that allows r repetitions to failure (inverse of REPS_AT_LOAD)
+LOAD_FOR_REPS = {
+    "Epley": lambda r: 1 / (1 + r / 30),
+    "Brzycki": lambda r: (37 - r) / 36,
+    "Modified Epley": lambda r: 1 / (0.0353 * (r - 1) + 1),
+}
+#: repetitions to failure each formula accepts: (lowest, highest or None); Brzycki excludes 37
+REPS_RANGE = {"Epley": (0, None), "Brzycki": (1, 37), "Modified Epley": (1, None)}
+
+
+def _formula(formula):
+    if formula not in REPS_AT_LOAD:
+        raise ValueError(f"unknown formula {formula!r}; choose one of {', '.join(REPS_AT_LOAD)}")
+    return formula
+
+
+def _real(value, name, low=None, whole=False):
+    """A finite float (or int if ``whole``) >= ``low``, or ValueError naming ``name``."""
+    kind = "a whole number" if whole else "a number"
+    bound = f" >= {low}" if low is not None else ""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if ok and whole:
+        ok = float(value).is_integer()
+    if not ok or not math.isfinite(value) or (low is not None and value < low):
+        raise ValueError(f"{name} must be {kind}{bound}, got {value!r}")
+    return int(value) if whole else float(value)
 
 
 def reps_at_load(load_fraction, formula="Epley"):
     """Repetitions to failure predicted by ``formula`` at ``load_fraction`` of 1RM."""
-    if formula not in REPS_AT_LOAD:
-        raise ValueError(f"unknown formula {formula!r}; choose one of {', '.join(REPS_AT_LOAD)}")
+    _formula(formula)
     p = np.asarray(load_fraction, dtype=float)
     if not np.all((p > 0) & (p <= 1)):
         raise ValueError(f"load must be a fraction of 1RM above 0 and at most 1 (e.g. 0.75), got {load_fraction!r}")
     r = REPS_AT_LOAD[formula](p)
     return float(r) if r.ndim == 0 else r
+
+
+def _check_reps_to_failure(r, formula, what):
+    low, high = REPS_RANGE[formula]
+    if np.any(r < low):
+        raise ValueError(f"{what} must be at least {low} for {formula}, got {r.tolist()!r}")
+    if high is not None and np.any(r >= high):
+        raise ValueError(f"{what} must be below {high} for {formula} (its 1RM estimate "
+                         f"divides by 37 - reps), got {r.tolist()!r}")
+
+
+def load_for_reps(reps, formula="Epley"):
+    """Fraction of 1RM at which ``reps`` repetitions reach failure (inverse of reps_at_load)."""
+    _formula(formula)
+    try:
+        r = np.asarray(reps, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"reps must be a number or an array of numbers, got {reps!r}") from None
+    if r.dtype == bool or not np.all(np.isfinite(r)):
+        raise ValueError(f"reps must be finite numbers, got {reps!r}")
+    _check_reps_to_failure(r, formula, "reps")
+    p = LOAD_FOR_REPS[formula](r)
+    return float(p) if p.ndim == 0 else p
+
+
+def one_rm(weight, reps, rir=0, formula="Epley"):
+    """Estimated 1RM (e1RM) from a set of ``reps`` with ``weight`` stopped ``rir`` reps short.
+
+    The reps to failure are reps + rir (models.md C.1). Epley gives 1.033 x weight for one rep
+    to failure; Brzycki and modified Epley give exactly the weight.
+    """
+    _formula(formula)
+    w = _real(weight, "weight", low=0)
+    if w == 0:
+        raise ValueError("weight must be above 0 (an e1RM needs a loaded set)")
+    n = _real(reps, "reps", low=1, whole=True)
+    extra = _real(rir, "rir (repetitions in reserve)", low=0)
+    r = np.asarray(n + extra, dtype=float)
+    _check_reps_to_failure(r, formula, "reps + rir (repetitions to failure)")
+    return w / float(LOAD_FOR_REPS[formula](r))
+
+
+def formula_spread(load_fraction):
+    """Reps to failure of every formula at ``load_fraction`` and their disagreement.
+
+    A scalar gives a dict (one entry per formula, then ``min``, ``max`` and ``spread`` =
+    max - min); an array gives a DataFrame with those columns plus ``load_fraction``.
+    The spread grows at light loads, where Brzycki's straight line levels off (models.md C.1).
+    """
+    reps = {name: reps_at_load(load_fraction, name) for name in REPS_AT_LOAD}
+    stacked = np.vstack([np.atleast_1d(v) for v in reps.values()])
+    low, high = stacked.min(axis=0), stacked.max(axis=0)
+    if np.ndim(load_fraction) == 0:
+        return {**reps, "min": float(low[0]), "max": float(high[0]),
+                "spread": float(high[0] - low[0])}
+    table = pd.DataFrame({"load_fraction": np.asarray(load_fraction, dtype=float), **reps})
+    table["min"], table["max"], table["spread"] = low, high, high - low
+    return table
+
+
+# ----------------------------------------------------------------------------- RIR-based RPE
+#: Zourdos et al. 2016 RIR-based RPE scale: RPE -> (RIR low, RIR high, description).
+#: Only "RPE-10 0-RIR, RPE-9 1-RIR, and so forth" is in the abstract; the full scale below is
+#: [M] in models.md C.3 (secondary, verify before quoting). RPE 9.5 and 10 are both 0 RIR in
+#: repetitions; 9.5 means the load could still be raised. RPE 1-4 describe effort, not RIR.
+RPE_SCALE = {
+    10.0: (0, 0, "maximal effort"),
+    9.5: (0, 0, "no further repetitions, but could increase load"),
+    9.0: (1, 1, "1 repetition remaining"),
+    8.5: (1, 2, "1-2 repetitions remaining"),
+    8.0: (2, 2, "2 repetitions remaining"),
+    7.5: (2, 3, "2-3 repetitions remaining"),
+    7.0: (3, 3, "3 repetitions remaining"),
+    6.0: (4, 6, "4-6 repetitions remaining"),
+    5.5: (4, 6, "4-6 repetitions remaining"),
+    5.0: (4, 6, "4-6 repetitions remaining"),
+}
+
+
+def rir_from_rpe(rpe):
+    """RIR range ``(low, high)`` for an RPE of the Zourdos 2016 scale (e.g. 8.5 -> (1, 2))."""
+    value = _real(rpe, "RPE", low=1)
+    if value in RPE_SCALE:
+        low, high, _ = RPE_SCALE[value]
+        return (low, high)
+    if 1 <= value < 5:
+        raise ValueError(f"RPE {value:g} describes effort only (1-2 little to no effort, 3-4 "
+                         f"light effort); the scale gives repetitions in reserve from RPE 5")
+    raise ValueError(f"RPE {value:g} is not on the scale; use 5, 5.5, 6, 7, 7.5, 8, 8.5, 9, "
+                     f"9.5 or 10")
+
+
+def rpe_from_rir(rir):
+    """RPE range ``(low, high)`` of the Zourdos 2016 scale for ``rir`` repetitions in reserve.
+
+    0 RIR -> (9.5, 10) because both RPEs mean no further repetition; 1.5 -> (8.5, 8.5);
+    4, 5 or 6 -> (5, 6). Other values (0.5, 3.5, above 6) have no RPE on the scale.
+    """
+    value = _real(rir, "rir (repetitions in reserve)", low=0)
+    if value > 6:
+        raise ValueError(f"the RPE scale stops at 6 repetitions in reserve (RPE 5), got {value:g}")
+    matches = [rpe for rpe, (low, high, _) in RPE_SCALE.items()
+               if (low == high == value) or (low < high and (low + high) / 2 == value)
+               or (high - low > 1 and low <= value <= high and value.is_integer())]
+    if not matches:
+        raise ValueError(f"{value:g} RIR has no RPE on the scale; use 0, 1, 1.5, 2, 2.5, 3 or a "
+                         f"whole number from 4 to 6 (RPE 9.5 means 0 RIR but a heavier load "
+                         f"was possible)")
+    return (min(matches), max(matches))
+
+
+# ----------------------------------------------------------------------------- RIR error
+@dataclass(frozen=True)
+class RIRSimulation:
+    """Result of :func:`simulate_rir_error`: one simulated set per entry of ``true_rir``."""
+
+    reported_rir: float
+    true_rir: np.ndarray = field(repr=False)
+    parameters: dict
+
+    @property
+    def error(self):
+        """True minus reported RIR (positive = the lifter under-predicted)."""
+        return self.true_rir - self.reported_rir
+
+    @property
+    def mean_error(self):
+        return float(self.error.mean())
+
+    def share_beyond(self, reps):
+        """Share of sets that were more than ``reps`` repetitions further from failure than reported."""
+        extra = _real(reps, "reps", low=0)
+        return float(np.mean(self.error > extra))
+
+
+def simulate_rir_error(reported_rir, n=10_000, seed=0, bias=0.95, bias_slope=0.15, sd=1.0,
+                       sd_slope=0.2):
+    """TEACHING SIMULATION of how far a reported RIR may be from the true RIR.
+
+    true RIR = reported + bias + bias_slope * reported + Normal(0, sd + sd_slope * reported),
+    cut at 0 (a set cannot end beyond failure). Only ``bias`` is published: the pooled
+    under-prediction of 0.95 reps (95 % CI 0.17-1.73) of Halperin et al. 2022, with I² = 97.9 %.
+    ``bias_slope`` and ``sd_slope`` are assumptions that make the error grow far from failure as
+    reported (Hackett et al. 2017: about 1 rep with 0-5 reps left, over 2 reps with 7-10 left);
+    ``sd`` is an assumption, kept below Steele et al. 2017's SEM of 2.64-3.38 reps, which was
+    measured at the start of sets taken to failure (far from failure). Not a measurement.
+    """
+    rep = _real(reported_rir, "reported_rir", low=0)
+    count = _real(n, "n (number of simulated sets)", low=1, whole=True)
+    rng_seed = _real(seed, "seed", low=0, whole=True)
+    b = _real(bias, "bias")
+    b_slope = _real(bias_slope, "bias_slope")
+    spread = _real(sd, "sd", low=0)
+    s_slope = _real(sd_slope, "sd_slope", low=0)
+    rng = np.random.default_rng(rng_seed)
+    mean = rep + b + b_slope * rep
+    true = np.clip(rng.normal(mean, spread + s_slope * rep, size=count), 0, None)
+    params = {"bias": b, "bias_slope": b_slope, "sd": spread, "sd_slope": s_slope,
+              "n": count, "seed": rng_seed}
+    return RIRSimulation(reported_rir=rep, true_rir=true, parameters=params)

@@ -1,4 +1,4 @@
-"""Synthetic (simulated) study-level data for teaching how meta-analyses pool trials.
+"""Synthetic (simulated) data: trials for practising pooling, and an example training log.
 
 No per-study failure vs non-failure effects are available in the course's open sources
 (fact-check.md, section 6), so the pooling chapter practises on simulated trials instead.
@@ -126,12 +126,118 @@ def synthetic_trials_csv(params=None):
     return out.getvalue()
 
 
+# ----------------------------------------------------------------------------- training log
+#: Parameters of the committed ``data/synthetic_training_log.csv`` (also in datapackage.json).
+#: All are assumptions chosen to give a readable example log, not published values, except
+#: rir_bias = 0.95 (Halperin et al. 2022's pooled under-prediction of reps to failure).
+SYNTHETIC_TRAINING_LOG = {"weeks": 12, "seed": 20240108, "start": "2024-01-08",
+                          "one_rm": {"Squat": 100.0, "Bench press": 70.0},
+                          "load_fraction": 0.75, "sets": 3, "target_rir": 2,
+                          "failure_weeks": (6, 8), "gain_per_week": 0.005,
+                          "fatigue_per_failure_session": 0.02, "recovery": 0.5,
+                          "day_sd": 0.015, "rir_bias": 0.95, "rir_sd": 0.7}
+LOG_NOTE = "synthetic"
+LOG_OUTPUT = DEFAULT_OUTPUT.with_name("synthetic_training_log.csv")
+
+
+def synthetic_training_log(weeks, seed, start="2024-01-08", one_rm=None, load_fraction=0.75,
+                           sets=3, target_rir=2, failure_weeks=(6, 8), gain_per_week=0.005,
+                           fatigue_per_failure_session=0.02, recovery=0.5, day_sd=0.015,
+                           rir_bias=0.95, rir_sd=0.7):
+    """Simulate a lifter's log: two sessions a week (Monday, Thursday), ``sets`` per exercise.
+
+    Per session and exercise: true 1RM = one_rm * (1 + gain_per_week)^week * (1 - fatigue)
+    * (1 + Normal(0, day_sd)); the load is load_fraction of the planned 1RM (without fatigue),
+    rounded to 2.5 kg. Reps to failure = floor(Epley reps at that load) - (set - 1). In weeks
+    ``failure_weeks`` (inclusive) every set goes to failure and fatigue grows by
+    fatigue_per_failure_session each session; otherwise sets stop at ``target_rir`` and fatigue
+    shrinks by the factor ``recovery``. A set logged at ``target_rir`` really stops
+    round(target_rir + Normal(rir_bias, rir_sd)) (at least 0) reps short of failure: lifters
+    under-predict (Halperin et al. 2022). Columns follow
+    failurelab.logs.LOG_COLUMNS; ``notes`` says "synthetic". Simulated, not measured.
+    """
+    from .practice import reps_at_load  # local: practice imports nothing from here
+
+    if not _is_int(weeks) or weeks < 1:
+        raise ValueError(f"weeks must be a whole number >= 1, got {weeks!r}")
+    if not _is_int(seed) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    if not _is_int(sets) or sets < 1:
+        raise ValueError(f"sets must be a whole number >= 1, got {sets!r}")
+    if not _is_int(target_rir) or target_rir < 0:
+        raise ValueError(f"target_rir must be a whole number >= 0, got {target_rir!r}")
+    if not isinstance(load_fraction, numbers.Real) or not 0.3 <= load_fraction < 1:
+        raise ValueError(f"load_fraction must be between 0.3 and 1 (e.g. 0.75), got {load_fraction!r}")
+    first, last = _range(failure_weeks, "failure_weeks", 1, integer=True)
+    for name, value in (("gain_per_week", gain_per_week), ("fatigue_per_failure_session",
+                        fatigue_per_failure_session), ("day_sd", day_sd), ("rir_sd", rir_sd),
+                        ("rir_bias", rir_bias)):
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) \
+                or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    if not isinstance(recovery, numbers.Real) or not 0 <= recovery <= 1:
+        raise ValueError(f"recovery must be between 0 and 1, got {recovery!r}")
+    try:
+        day0 = pd.Timestamp(start)
+    except ValueError:
+        raise ValueError(f"start must be a date as YYYY-MM-DD, got {start!r}") from None
+    maxima = dict(SYNTHETIC_TRAINING_LOG["one_rm"] if one_rm is None else one_rm)
+    if not maxima or any(not isinstance(v, numbers.Real) or v <= 0 for v in maxima.values()):
+        raise ValueError(f"one_rm must map exercise names to 1RMs in kg > 0, got {one_rm!r}")
+
+    rng = np.random.default_rng(seed)
+    fatigue = dict.fromkeys(maxima, 0.0)
+    rows = []
+    for week in range(1, weeks + 1):
+        to_failure = first <= week <= last
+        for offset in (0, 3):
+            date = (day0 + pd.Timedelta(days=7 * (week - 1) + offset)).date().isoformat()
+            for exercise, base in maxima.items():
+                planned = base * (1 + gain_per_week) ** (week - 1)
+                true_max = planned * (1 - fatigue[exercise]) * (1 + rng.normal(0, day_sd))
+                weight = round(load_fraction * planned / 2.5) * 2.5
+                fresh = math.floor(reps_at_load(min(weight / true_max, 1.0)) + 1e-9)  # 9.999... is 10
+                for s in range(1, sets + 1):
+                    possible = max(fresh - (s - 1), 0)
+                    # the lifter aims at target_rir but under-predicts: really stops further out
+                    stop = 0 if to_failure else max(
+                        0, round(target_rir + rng.normal(rir_bias, rir_sd)))
+                    reps = max(possible - stop, 0)
+                    reported = 0 if to_failure else target_rir
+                    rows.append({"date": date, "exercise": exercise, "set": s,
+                                 "weight_kg": f"{weight:.1f}", "reps": reps, "rir": reported,
+                                 "failure": "true" if to_failure else "false",
+                                 "notes": LOG_NOTE})
+                if to_failure:
+                    fatigue[exercise] += fatigue_per_failure_session
+                else:
+                    fatigue[exercise] *= recovery
+    return pd.DataFrame(rows, columns=["date", "exercise", "set", "weight_kg", "reps", "rir",
+                                       "failure", "notes"])
+
+
+def synthetic_training_log_csv(params=None):
+    """CSV text of ``synthetic_training_log(**params)`` (default ``SYNTHETIC_TRAINING_LOG``)."""
+    table = synthetic_training_log(**(SYNTHETIC_TRAINING_LOG if params is None else params))
+    out = io.StringIO()
+    table.to_csv(out, index=False, lineterminator="\n")
+    return out.getvalue()
+
+
 def main(argv=None):
-    """Write ``data/synthetic_trials.csv`` (or the path given as the only argument)."""
+    """Write ``data/synthetic_trials.csv`` and ``data/synthetic_training_log.csv``.
+
+    With one argument, write only the trials table to that path.
+    """
     argv = sys.argv[1:] if argv is None else argv
-    path = Path(argv[0]) if argv else DEFAULT_OUTPUT
-    path.write_text(synthetic_trials_csv(), encoding="utf-8")
-    print(f"wrote {path}")
+    if argv:
+        Path(argv[0]).write_text(synthetic_trials_csv(), encoding="utf-8")
+        print(f"wrote {argv[0]}")
+        return 0
+    for path, text in ((DEFAULT_OUTPUT, synthetic_trials_csv()),
+                       (LOG_OUTPUT, synthetic_training_log_csv())):
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
     return 0
 
 

@@ -33,6 +33,9 @@ EXPECTED_KEYS = [
     "martorelli2017", "santanielo2020", "freylaw2010", "revill2011", "shields1997",
 ]
 
+# resources whose source_key may be empty (source cited by DOI, not in references.bib)
+OPTIONAL_KEY = {"rir_accuracy"}
+
 # models.md A.3: Potvin & Fuglevand (2017) MATLAB code @ 15462f8.
 A3 = {"nu": 120, "samprate": 10, "res": 100, "r": 50, "fat": 180, "FatFac": 0.0225, "tau": 22,
       "adaptSF": 0.67, "ctSF": 0.379, "mthr": 1, "a": 1, "mir": 1, "minfr": 8, "pfr1": 35,
@@ -57,7 +60,7 @@ def test_every_csv_is_a_resource_and_every_resource_has_its_file():
     assert paths == {p.name for p in data.data_dir().glob("*.csv")}
     assert {"motor_unit_model_parameters", "emg_load_studies", "recruitment_limits",
             "load_rep_equations", "meta_analyses", "trials", "course_brief_claims",
-            "synthetic_trials"} <= set(names)
+            "synthetic_trials", "rir_accuracy", "synthetic_training_log"} <= set(names)
     assert len(names) == len(set(names))
 
 
@@ -108,7 +111,7 @@ def test_row_verification_levels_are_the_fact_check_levels(name):
 
 def test_synthetic_resources_say_so():
     synthetic = [n for n in data.resources() if n.startswith("synthetic_")]
-    assert synthetic == ["synthetic_trials"]
+    assert synthetic == ["synthetic_trials", "synthetic_training_log"]
     for name in data.resources():
         prov = data.provenance(name)
         assert prov.get("synthetic", False) == (name in synthetic), name
@@ -159,6 +162,9 @@ def test_csv_citation_keys_resolve_and_dois_agree(bib):
             continue
         for i, row in frame.iterrows():
             key = row["source_key"]
+            if pd.isna(key) and name in OPTIONAL_KEY:  # source not in the bibliography
+                assert DOI_RE.match(row["doi"]) and row["citation"].strip(), f"{name} row {i + 1}"
+                continue
             assert key in bib, f"{name} row {i + 1}: {key} not in references.bib"
             if "doi" in frame:
                 doi = "" if pd.isna(row["doi"]) else row["doi"].lower()
@@ -592,6 +598,107 @@ def test_synthetic_trials_reject_bad_input(kwargs, pattern):
         synthetic_trials(**args)
 
 
+def _generator_params(name):
+    gen = data.provenance(name)["generator"]
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in gen["parameters"].items()}
+    return gen, params
+
+
+def test_synthetic_training_log_file_equals_its_generator_output():
+    from failurelab import synthetic
+
+    gen, params = _generator_params("synthetic_training_log")
+    assert gen["function"] == "failurelab.synthetic.synthetic_training_log"
+    assert params == synthetic.SYNTHETIC_TRAINING_LOG and gen["seed"] == params["seed"]
+    path = data.data_dir() / data.resource("synthetic_training_log")["path"]
+    assert path.read_text(encoding="utf-8") == synthetic.synthetic_training_log_csv(params)
+    table = data.load("synthetic_training_log")
+    assert len(table) == params["weeks"] * 2 * len(params["one_rm"]) * params["sets"]
+    assert set(table["notes"]) == {synthetic.LOG_NOTE}
+    weeks = (pd.to_datetime(table["date"]) - pd.Timestamp(params["start"])).dt.days // 7 + 1
+    in_block = weeks.between(*params["failure_weeks"])
+    assert table.loc[in_block, "failure"].all() and not table.loc[~in_block, "failure"].any()
+    assert (table.loc[in_block, "rir"] == 0).all()
+    assert (table.loc[~in_block, "rir"] == params["target_rir"]).all()
+
+
+def test_synthetic_training_log_follows_its_stated_model():
+    from failurelab.synthetic import synthetic_training_log
+
+    one = synthetic_training_log(2, 0, one_rm={"Squat": 100.0}, day_sd=0, rir_sd=0,
+                                 rir_bias=0, failure_weeks=(5, 5))
+    # 75 kg = 0.75 of 100 kg: Epley 10 reps to failure; set s stops 2 short of 10 - (s - 1)
+    assert one["weight_kg"].unique().tolist() == ["75.0"]
+    assert one["reps"].tolist()[:3] == [8, 7, 6]
+    biased = synthetic_training_log(2, 0, one_rm={"Squat": 100.0}, day_sd=0, rir_sd=0,
+                                    rir_bias=1, failure_weeks=(5, 5))
+    assert biased["reps"].tolist()[:3] == [7, 6, 5]  # really 3 reps short when logging 2
+    assert synthetic_training_log(3, 1).equals(synthetic_training_log(3, 1))
+    assert not synthetic_training_log(3, 1).equals(synthetic_training_log(3, 2))
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"weeks": 0}, "weeks must be a whole number >= 1, got 0"),
+    ({"seed": -1}, "seed must be a whole number >= 0"),
+    ({"sets": 0}, "sets must be a whole number >= 1"),
+    ({"target_rir": -1}, "target_rir must be a whole number >= 0"),
+    ({"load_fraction": 1.2}, "load_fraction must be between 0.3 and 1"),
+    ({"failure_weeks": (8, 6)}, "failure_weeks: low must not exceed high"),
+    ({"rir_sd": -1}, "rir_sd must be a finite number >= 0"),
+    ({"recovery": 2}, "recovery must be between 0 and 1"),
+    ({"start": "soon"}, "start must be a date as YYYY-MM-DD"),
+    ({"one_rm": {"Squat": 0}}, "one_rm must map exercise names to 1RMs in kg > 0"),
+])
+def test_synthetic_training_log_rejects_bad_input(kwargs, pattern):
+    from failurelab.synthetic import synthetic_training_log
+
+    with pytest.raises(ValueError, match=pattern):
+        synthetic_training_log(**{"weeks": 2, "seed": 0, **kwargs})
+
+
+# fact-check.md section 7: fact_id -> (value, low, high, verification)
+RIR_FACTS = {
+    "halperin2022-underprediction": (0.95, 0.17, 1.73, "abstract-verified"),
+    "halperin2022-participants": (414, None, None, "abstract-verified"),
+    "halperin2022-i2": (97.9, None, None, "abstract-verified"),
+    "halperin2022-proximity": (-0.025, -0.05, 0.0014, "abstract-verified"),
+    "halperin2022-preprint-under12": (0.06, 0.04, 0.09, "abstract-verified"),
+    "halperin2022-preprint-over12": (0.47, 0.44, 0.49, "abstract-verified"),
+    "hackett2017-near": (1, None, None, "abstract-verified"),
+    "hackett2017-far": (2, None, None, "abstract-verified"),
+    "hackett2018-chest": (2.0, None, None, "abstract-verified"),
+    "hackett2018-leg": (3.1, None, None, "abstract-verified"),
+    "steele2017-sem-smallest": (2.64, 2.36, 2.99, "abstract-verified"),
+    "steele2017-sem-largest": (3.38, 3.02, 3.83, "abstract-verified"),
+    "jss2012-agreement": (0.63, None, None, "abstract-verified"),
+    "nuzzo2024-tests": (952, None, None, "abstract-verified"),
+    "nuzzo2024-sd80": (2.51, None, None, "secondary, verify before quoting"),
+    "nuzzo2024-sd60": (4.36, None, None, "secondary, verify before quoting"),
+    "nuzzo2024-reps70": (14, None, None, "secondary, verify before quoting"),
+}
+
+
+def test_rir_accuracy_values_equal_the_fact_check():
+    table = data.load("rir_accuracy").set_index("fact_id")
+    facts = table[table["topic"] != "rpe-scale"]
+    assert set(facts.index) == set(RIR_FACTS)
+    for fact, (value, low, high, level) in RIR_FACTS.items():
+        row = facts.loc[fact]
+        assert row["value"] == pytest.approx(value), fact
+        for got, want in ((row["low"], low), (row["high"], high)):
+            assert (pd.isna(got) if want is None else got == pytest.approx(want)), fact
+        assert row["verification"] == level, fact
+        if not pd.isna(row["low"]):
+            assert row["low"] <= row["value"] <= row["high"], fact
+    dois = dict(zip(table["citation"], table["doi"]))
+    assert dois["Halperin et al. preprint (SportRxiv / OSF) of Sports Med 2022"] == "10.31236/osf.io/x256f"
+    assert table.loc["jss2012-agreement", "doi"] == "10.1080/02640414.2012.710757"
+    assert table.loc["hackett2018-leg", "doi"] == "10.1519/JSC.0000000000002419"
+    assert (table.loc[table["topic"] == "rpe-scale", "verification"]
+            == "secondary, verify before quoting").all()
+    assert table["source_key"].isna().sum() == 5  # preprint x2, Hackett 2018 x2, J Sports Sci 2012
+
+
 # ----------------------------------------------------------------------------- datasources page
 
 
@@ -622,7 +729,8 @@ def test_data_sources_page_covers_every_resource():
                 assert f"(https://doi.org/{src['doi']})" in text
     assert "`synthetic_`" in text
     assert "| `load_pct_1rm` | number | % 1RM |" in text
-    assert "Simulated tables here: `synthetic_trials`." in text
+    assert "Simulated tables here: `synthetic_trials`, `synthetic_training_log`." in text
+    assert "**Generator:** `failurelab.synthetic.synthetic_training_log` with seed 20240108" in text
     assert "**Generator:** `failurelab.synthetic.synthetic_trials` with seed 20220202" in text
     assert "| `favours_failure_sign` | integer | 1 |" in text
 

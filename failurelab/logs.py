@@ -1,0 +1,221 @@
+"""Training logs: a schema a learner can follow, a strict loader, e1RM trends and a drop flag.
+
+A log is a CSV file, one row per set, with the columns of :data:`LOG_COLUMNS` (``notes`` may be
+left out; extra columns are kept as text). ``data/synthetic_training_log.csv`` is an example
+(simulated). e1RM uses :func:`failurelab.practice.one_rm` (reps + RIR = reps to failure).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .practice import one_rm
+
+#: column -> what a valid cell holds (the schema, in file order)
+LOG_COLUMNS = {
+    "date": "the session date as YYYY-MM-DD, e.g. 2024-03-01",
+    "exercise": "the exercise name, e.g. Squat (same spelling every session)",
+    "set": "the set number within the exercise that day: a whole number >= 1",
+    "weight_kg": "the load in kg: a number >= 0",
+    "reps": "repetitions completed: a whole number >= 0",
+    "rir": "repetitions in reserve you estimated: a number >= 0 (0 for a set to failure)",
+    "failure": "true if the set ended at momentary failure, otherwise false",
+    "notes": "optional free text",
+}
+REQUIRED = [c for c in LOG_COLUMNS if c != "notes"]
+_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
+SUGGESTION = "consider fewer failure sets"
+
+
+def _number(cell, where, whole=False):
+    kind = "a whole number >= 0" if whole else "a number >= 0"
+    try:
+        value = float(cell)
+    except ValueError:
+        raise ValueError(f"{where}: expected {kind}, got {cell!r}") from None
+    if not np.isfinite(value) or value < 0 or (whole and not value.is_integer()):
+        raise ValueError(f"{where}: expected {kind}, got {cell!r}")
+    return int(value) if whole else value
+
+
+def _parse(cell, column, where):
+    if column == "date":
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(cell))
+        except ValueError:
+            raise ValueError(f"{where}: expected a date as YYYY-MM-DD (e.g. 2024-03-01), "
+                             f"got {cell!r}") from None
+    if column == "exercise":
+        return cell
+    if column == "set":
+        value = _number(cell, where, whole=True)
+        if value < 1:
+            raise ValueError(f"{where}: expected a whole number >= 1, got {cell!r}")
+        return value
+    if column in ("weight_kg", "rir"):
+        return _number(cell, where)
+    if column == "reps":
+        return _number(cell, where, whole=True)
+    if column == "failure":
+        if cell.lower() in _TRUE | _FALSE:
+            return cell.lower() in _TRUE
+        raise ValueError(f"{where}: expected true or false, got {cell!r}")
+    return cell
+
+
+def _read(path_or_buffer):
+    if hasattr(path_or_buffer, "read"):
+        text = path_or_buffer.read()
+        label = "training log"
+    elif isinstance(path_or_buffer, (str, Path)):
+        path = Path(path_or_buffer)
+        if not path.is_file():
+            raise ValueError(f"training log {str(path)!r} not found")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError(f"training log {path.name}: not a UTF-8 text file; save it as "
+                             f"CSV (UTF-8)") from None
+        label = f"training log {path.name}"
+    else:
+        raise ValueError(f"pass a file path or an open file, got {type(path_or_buffer).__name__}")
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig", errors="replace")
+    return text, label
+
+
+def load_log(path_or_buffer):
+    """Read a training-log CSV and return a validated DataFrame, one row per set.
+
+    Errors name the row (1 = first row under the header) and column, e.g. ``row 7, column
+    reps: expected a whole number >= 0, got 'ten'``. Types: date datetime64, set and reps int,
+    weight_kg and rir float, failure bool, notes text ("" when empty).
+    """
+    text, label = _read(path_or_buffer)
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+    if not rows:
+        raise ValueError(f"{label} is empty: the first line must name the columns "
+                         f"{', '.join(LOG_COLUMNS)}")
+    header = [h.strip().lower() for h in rows[0]]
+    if len(header) == 1 and ";" in header[0]:
+        raise ValueError(f"{label}: the columns are separated by semicolons; save the file as "
+                         f"comma-separated CSV")
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValueError(f"{label}: missing column(s) {', '.join(missing)} (found: "
+                         f"{', '.join(header)}); required: {', '.join(REQUIRED)}")
+    if len(set(header)) != len(header):
+        raise ValueError(f"{label}: a column name appears twice in the header")
+    if len(rows) == 1:
+        raise ValueError(f"{label} has a header but no sets")
+    columns = {h: [] for h in header}
+    seen = {}
+    for r, row in enumerate(rows[1:], start=1):
+        if len(row) != len(header):
+            raise ValueError(f"{label}: row {r} has {len(row)} cells, the header has "
+                             f"{len(header)} (a comma inside notes needs quotes)")
+        values = {}
+        for name, cell in zip(header, row):
+            cell = cell.strip()
+            where = f"{label}: row {r}, column {name}"
+            if cell == "" and name in REQUIRED:
+                raise ValueError(f"{where}: empty; expected {LOG_COLUMNS[name]}")
+            values[name] = _parse(cell, name, where)
+        if values["failure"] and values["rir"] != 0:
+            raise ValueError(f"{label}: row {r}, column rir: a set to failure has 0 RIR, "
+                             f"got {values['rir']:g}")
+        key = (values["date"], values["exercise"], values["set"])
+        if key in seen:
+            raise ValueError(f"{label}: row {r}: {values['exercise']} set {values['set']} on "
+                             f"{values['date'].date()} is already in row {seen[key]}")
+        seen[key] = r
+        for name, value in values.items():
+            columns[name].append(value)
+    if "notes" not in columns:
+        columns["notes"] = [""] * (len(rows) - 1)
+    order = list(LOG_COLUMNS) + [h for h in header if h not in LOG_COLUMNS]
+    frame = pd.DataFrame({name: columns[name] for name in order})
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame = frame.astype({"set": "int64", "reps": "int64", "weight_kg": "float64",
+                          "rir": "float64", "failure": "bool"})
+    return frame
+
+
+def _check_log(log):
+    if not isinstance(log, pd.DataFrame):
+        # The course raises ValueError for every bad input (DESIGN.md), so not TypeError.
+        got = type(log).__name__
+        raise ValueError(f"pass the DataFrame returned by load_log, got {got}")  # noqa: TRY004
+    missing = [c for c in REQUIRED if c not in log]
+    if missing:
+        raise ValueError(f"log is missing column(s) {', '.join(missing)}; load it with load_log")
+
+
+def e1rm_trend(log, formula="Epley"):
+    """Best e1RM per exercise per session (date), with the set it came from.
+
+    Sets with 0 reps or 0 kg have no e1RM and are skipped. Columns: exercise, date, session
+    (1, 2, ... per exercise), e1rm_kg, best_set, sets, failure_sets.
+    """
+    _check_log(log)
+    rows = log[(log["reps"] > 0) & (log["weight_kg"] > 0)].copy()
+    rows["e1rm_kg"] = [one_rm(w, int(r), float(q), formula)
+                       for w, r, q in zip(rows["weight_kg"], rows["reps"], rows["rir"])]
+    counts = log.groupby(["exercise", "date"]).agg(sets=("set", "size"),
+                                                    failure_sets=("failure", "sum"))
+    best = rows.loc[rows.groupby(["exercise", "date"])["e1rm_kg"].idxmax()]
+    best = best[["exercise", "date", "e1rm_kg", "set"]].rename(columns={"set": "best_set"})
+    out = best.merge(counts.reset_index(), on=["exercise", "date"])
+    out = out.sort_values(["exercise", "date"]).reset_index(drop=True)
+    out.insert(2, "session", out.groupby("exercise").cumcount() + 1)
+    out["failure_sets"] = out["failure_sets"].astype("int64")
+    return out
+
+
+def flag_performance_drops(log, threshold=0.05, sessions=2, window=None, formula="Epley"):
+    """A transparent HEURISTIC, not an evidence-based prescription.
+
+    For each exercise, compare every session's best e1RM with the best of the earlier sessions
+    (all of them, or the last ``window``). A session is ``below`` when its e1RM is more than
+    ``threshold`` (a fraction) under that best. ``flag`` is True from the ``sessions``-th
+    consecutive ``below`` session on, with the suggestion "consider fewer failure sets".
+    Returns e1rm_trend's table plus prior_best_kg, drop, below, run, flag, suggestion.
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
+            or not 0 < threshold < 1:
+        raise ValueError(f"threshold must be a fraction between 0 and 1 (e.g. 0.05 = 5 %), "
+                         f"got {threshold!r}")
+    for name, value in (("sessions", sessions), ("window", window)):
+        if value is None and name == "window":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    trend = e1rm_trend(log, formula)
+    grouped = trend.groupby("exercise")["e1rm_kg"]
+    if window is None:
+        prior = grouped.transform(lambda s: s.cummax().shift(1))
+    else:
+        prior = grouped.transform(lambda s: s.rolling(window, min_periods=1).max().shift(1))
+    trend["prior_best_kg"] = prior
+    trend["drop"] = 1 - trend["e1rm_kg"] / prior
+    trend["below"] = (trend["drop"] > threshold).fillna(False).astype(bool)
+    runs = []
+    for _, below in trend.groupby("exercise")["below"]:
+        count = 0
+        for value in below:
+            count = count + 1 if value else 0
+            runs.append(count)
+    trend["run"] = runs
+    trend["flag"] = trend["run"] >= sessions
+    trend["suggestion"] = [
+        (f"e1RM {d:.0%} below the earlier best for {k} sessions in a row; {SUGGESTION} "
+         f"({f} of {n} sets to failure this session)") if flag else ""
+        for flag, d, k, f, n in zip(trend["flag"], trend["drop"], trend["run"],
+                                    trend["failure_sets"], trend["sets"])]
+    return trend
