@@ -24,8 +24,11 @@ PAGES = {
     "uncertainty": "chapters/02_evidence/02_uncertainty.html",
     "pooling": "chapters/02_evidence/03_pooling.html",
     "meta_analyses_found": "chapters/02_evidence/04_what_the_meta_analyses_found.html",
+    "closeness_to_failure": "chapters/03_practice/01_measuring_closeness_to_failure.html",
+    "load_reps_effort": "chapters/03_practice/02_load_reps_effort.html",
 }
-WIDGET_PAGES = ("size_principle", "fatigue_across_a_set", "effect_sizes", "uncertainty", "pooling")
+WIDGET_PAGES = ("size_principle", "fatigue_across_a_set", "effect_sizes", "uncertainty", "pooling",
+                "closeness_to_failure", "load_reps_effort")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # Harmless JS errors of Jupyter Book 1.0.4 itself (shared/sources/toolchain-notes.md §1):
 # sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode

@@ -1,5 +1,5 @@
 """The explorers: their pure compute functions (numbers checked against the library and against
-independent formulas) and the views' update() / bad-input behaviour, for chapters 1 and 2."""
+independent formulas) and the views' update() / bad-input behaviour, for chapters 1 to 3."""
 
 from __future__ import annotations
 
@@ -10,18 +10,22 @@ import pytest
 from scipy import stats
 
 from failurelab import effect_sizes as es
-from failurelab import meta
+from failurelab import meta, practice
+from failurelab.fatigue import reps_to_failure
 from failurelab.synthetic import synthetic_trials
 from failurelab.widgets import (
     CIExplorer,
     EffectSizeExplorer,
+    HowCloseExplorer,
     MetaExplorer,
     SetExplorer,
+    SetPlannerExplorer,
     SizePrincipleExplorer,
     kernel_free_twin,
 )
 from failurelab.widgets.evidence import ci_state, effect_size_state, meta_state
 from failurelab.widgets.mechanism import set_state, size_principle_state
+from failurelab.widgets.practice import how_close_state, set_plan_state
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -309,3 +313,127 @@ def test_kernel_free_twin_of_a_chapter_2_explorer():
     assert ex.controls["n"].value == 15 and ex.state["n"] == 15  # restored
     with pytest.raises(ValueError, match="not a valid frame"):
         kernel_free_twin(ex, "n", [15, 1])
+
+
+# -- chapter 3 ----------------------------------------------------------------------------------
+
+def test_how_close_state_is_the_practice_simulation():
+    st = how_close_state(reported_rir=2, n=200, seed=4)
+    sim = practice.simulate_rir_error(2, n=200, seed=4, bias=0.95)
+    assert st["reported_rir"] == 2 and len(st["true_rir"]) == 200
+    np.testing.assert_array_equal(st["true_rir"], sim.true_rir)
+    assert st["mean_true"] == pytest.approx(sim.true_rir.mean())
+    assert st["sd_true"] == pytest.approx(sim.true_rir.std(ddof=1))
+    assert st["share_further"] == pytest.approx(np.mean(sim.true_rir - 2 >= 1))
+    assert st["share_closer"] == pytest.approx(np.mean(sim.true_rir < 2))
+    assert st["share_at_failure"] == pytest.approx(np.mean(sim.true_rir == 0))
+    assert how_close_state(0, 200, 4, bias=0.0)["share_at_failure"] > 0.4  # cut at 0 RIR
+    # simulated mean = reported + bias + 0.15 x reported (cut at 0 hardly matters at 2 RIR)
+    assert st["mean_true"] == pytest.approx(2 + 0.95 + 0.3, abs=3 * 1.4 / math.sqrt(200))
+    # seeded: the same call gives the same sets, another seed other sets
+    again = how_close_state(2, 200, 4)
+    np.testing.assert_array_equal(again["true_rir"], st["true_rir"])
+    assert not np.array_equal(how_close_state(2, 200, 5)["true_rir"], st["true_rir"])
+    # mean +- SD panel: one point per reported RIR 0-6, from the same simulation
+    x, mean, sd = st["curve"]
+    assert list(x) == list(range(7))
+    assert mean[2] == pytest.approx(st["mean_true"]) and sd[2] == pytest.approx(st["sd_true"])
+    assert np.all(np.diff(mean) > 0) and np.all(np.diff(sd) > 0)  # the assumed slopes
+
+
+def test_how_close_state_bias_shifts_the_truth():
+    none, big = how_close_state(4, 500, 4, bias=0.0), how_close_state(4, 500, 4, bias=2.0)
+    assert big["mean_true"] - none["mean_true"] == pytest.approx(2.0, abs=0.05)
+    assert big["share_further"] > none["share_further"]
+
+
+@pytest.mark.parametrize("bad, word", [
+    (dict(reported_rir=-1), "reported_rir"), (dict(reported_rir=1.5), "whole number"),
+    (dict(reported_rir="2"), "reported_rir"), (dict(n=1), "n must be"),
+    (dict(seed=-1), "seed"), (dict(bias=float("nan")), "bias"),
+])
+def test_how_close_state_refuses_bad_input(bad, word):
+    with pytest.raises(ValueError, match=word):
+        how_close_state(**{**dict(reported_rir=2, n=200, seed=4), **bad})
+
+
+def test_how_close_explorer_readout_and_refusal():
+    ex = HowCloseExplorer()
+    st = ex.state
+    assert bytes(ex.image.value).startswith(PNG)
+    assert st["reported_rir"] == 2 and len(st["true_rir"]) == 200
+    text = ex.readout.value.replace("\u00a0", " ")
+    assert text.startswith("<b>What the figure shows</b>")
+    assert "teaching simulation \u2014 bias from Halperin 2022, spread assumed" in text
+    assert f"{100 * st['share_further']:.0f} %" in text and f"{st['mean_true']:.1f}" in text
+    state = ex.update(reported_rir=5, bias=1.5)
+    assert state["reported_rir"] == 5 and state["bias"] == 1.5
+    assert ex.controls["reported_rir"].value == 5 and ex.controls["bias"].value == 1.5
+    assert_refuses(ex, dict(reported_rir=7), ["reported_rir", "0 to 6"])
+    assert_refuses(ex, dict(bias=-0.5), ["bias", "0 to 2"])
+    assert ex.update(reported_rir=0) is not None and ex.error is None
+
+
+def test_set_plan_state_matches_the_formulas():
+    st = set_plan_state(75, 2)
+    spread = practice.formula_spread(0.75)
+    for name in practice.REPS_AT_LOAD:
+        reps = practice.reps_at_load(0.75, name)
+        assert st["to_failure"][name] == pytest.approx(reps)
+        assert st["planned"][name] == math.floor(reps - 2 + 1e-9)
+    # Epley 30 (1/0.75 - 1) = 10, Brzycki 37 - 27 = 10, modified Epley 1 + (1/3)/0.0353 = 10.44
+    assert st["planned"] == {"Epley": 8, "Brzycki": 8, "Modified Epley": 8}
+    assert st["planned_range"] == (8, 8) and st["possible"] and st["message"] == ""
+    assert st["spread"] == pytest.approx(spread["spread"])
+    assert st["model_reps"] == pytest.approx(reps_to_failure(0.75))
+    assert st["model_planned"] == math.floor(reps_to_failure(0.75) - 2 + 1e-9)
+    # formulas disagree most at light loads
+    assert set_plan_state(40, 2)["spread"] > 10 * set_plan_state(75, 2)["spread"]
+    light = set_plan_state(40, 0)
+    assert light["planned_range"] == (math.floor(37 - 36 * 0.4), math.floor(30 * 1.5 + 1e-9))
+
+
+def test_set_plan_state_says_when_no_plan_is_possible():
+    st = set_plan_state(95, 3)  # 1.6 to 2.8 reps to failure
+    assert not st["possible"] and st["planned_range"] is None
+    assert all(v is None for v in st["planned"].values())
+    assert "No plan" in st["message"] and "lighter load" in st["message"]
+    some = set_plan_state(95, 1)  # Epley 1.58 -> 0 planned; Brzycki 2.8 -> 1
+    assert some["planned"]["Epley"] is None and some["planned"]["Brzycki"] == 1
+    assert "Epley" in some["message"] and some["planned_range"] == (1, 1)
+
+
+@pytest.mark.parametrize("bad, word", [
+    (dict(load=0), "load"), (dict(load=101), "load"), (dict(load="75"), "load"),
+    (dict(target_rir=-1), "target_rir"), (dict(target_rir=1.5), "whole number"),
+])
+def test_set_plan_state_refuses_bad_input(bad, word):
+    with pytest.raises(ValueError, match=word):
+        set_plan_state(**{**dict(load=75, target_rir=2), **bad})
+
+
+def test_set_planner_explorer_readout_and_refusal():
+    ex = SetPlannerExplorer()
+    assert bytes(ex.image.value).startswith(PNG)
+    text = ex.readout.value
+    assert text.startswith("<b>What the figure shows</b>")
+    assert "plan <b>8 reps</b>" in text and "chapter-1 model (teaching mapping)" in text
+    assert "most at light loads" in text
+    ex.update(load=95, target_rir=3)
+    assert "no plan is possible" in ex.readout.value and "No plan" in ex.readout.value
+    state = ex.update(load=60, target_rir=1)
+    assert state["load"] == 60 and ex.controls["load"].value == 60
+    lo, hi = state["planned_range"]
+    assert f"plan <b>{lo}\u2013{hi} reps</b>" in ex.readout.value
+    assert_refuses(ex, dict(load=100), ["load", "40 to 95"])
+    assert_refuses(ex, dict(target_rir=6), ["target_rir", "0 to 5"])
+    assert ex.update(target_rir=0) is not None and ex.error is None
+
+
+def test_kernel_free_twins_of_the_chapter_3_explorers():
+    ex = SetPlannerExplorer()
+    html = kernel_free_twin(ex, "load", [40, 75, 95])
+    assert html.count("<img ") == 3 and ex.state["load"] == 75  # restored
+    hc = HowCloseExplorer()
+    html = kernel_free_twin(hc, "reported_rir", list(range(7)))
+    assert html.count("<img ") == 7 and len(html) < 600_000 and hc.state["reported_rir"] == 2

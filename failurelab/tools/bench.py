@@ -20,8 +20,10 @@ def _explorer_sweeps():
     from failurelab.widgets import (
         CIExplorer,
         EffectSizeExplorer,
+        HowCloseExplorer,
         MetaExplorer,
         SetExplorer,
+        SetPlannerExplorer,
         SizePrincipleExplorer,
     )
     from failurelab.widgets.mechanism import LOADS
@@ -40,9 +42,14 @@ def _explorer_sweeps():
     metas += [dict(k=k, n=n, tau=t, method=m) for k in (5, 15, 30) for n in (10, 40)
               for t in (0.0, 0.3) for m in ("EE", "DL", "REML")]
     metas += [dict(true_effect=round(-0.5 + 0.1 * i, 2)) for i in range(16)]
+    # chapter 3: every reported RIR, bias steps (each new to the summary cache), every load x RIR
+    how_close = [dict(reported_rir=r) for r in range(7)]
+    how_close += [dict(bias=round(0.1 * i, 2), reported_rir=i % 7) for i in range(21)]
+    plans = [dict(load=load, target_rir=r) for load in range(40, 100, 5) for r in (0, 2, 5)]
     return {"size_principle": (SizePrincipleExplorer, size), "set_to_failure": (SetExplorer, sets),
             "effect_size": (EffectSizeExplorer, effect), "ci_sample_size": (CIExplorer, cis),
-            "meta_analysis": (MetaExplorer, metas)}
+            "meta_analysis": (MetaExplorer, metas), "how_close": (HowCloseExplorer, how_close),
+            "set_planner": (SetPlannerExplorer, plans)}
 
 
 def bench_widgets():

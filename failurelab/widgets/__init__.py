@@ -7,6 +7,7 @@ benchmark) and ``.ui`` (the widget tree). Bad input shows a message and keeps th
 from .base import Explorer, kernel_free_twin
 from .evidence import CIExplorer, EffectSizeExplorer, MetaExplorer
 from .mechanism import SetExplorer, SizePrincipleExplorer
+from .practice import HowCloseExplorer, SetPlannerExplorer
 
-__all__ = ["CIExplorer", "EffectSizeExplorer", "Explorer", "MetaExplorer", "SetExplorer",
-           "SizePrincipleExplorer", "kernel_free_twin"]
+__all__ = ["CIExplorer", "EffectSizeExplorer", "Explorer", "HowCloseExplorer", "MetaExplorer",
+           "SetExplorer", "SetPlannerExplorer", "SizePrincipleExplorer", "kernel_free_twin"]
