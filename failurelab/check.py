@@ -122,29 +122,28 @@ def when(predicate: Callable[[Any, np.ndarray | None, np.ndarray], bool], messag
     return rule
 
 
-def _percent_rule(part: Part) -> HintRule:
+def _wrong_value_rule(part: Part, mistake, message: str) -> HintRule:
+    """A hint when a wrongly answered number fits ``mistake(value, expected)``."""
     def rule(raw, value, expected):
         if value is None or value.shape != expected.shape:
             return None
         wrong_now = ~_close(value, expected, part.rtol, part.atol)
-        if np.any(wrong_now & _close(value, 100 * expected, part.rtol)):
-            return ("This looks like a **percentage**. The task asks for a **fraction** between 0 and 1: "
-                    "divide by 100 (0.75 rather than 75 %).")
-        return None
+        return message if np.any(wrong_now & mistake(value, expected)) else None
 
     return rule
+
+
+def _percent_rule(part: Part) -> HintRule:
+    return _wrong_value_rule(
+        part, lambda value, expected: _close(value, 100 * expected, part.rtol),
+        "This looks like a **percentage**. The task asks for a **fraction** between 0 and 1: "
+        "divide by 100 (0.75 rather than 75 %).")
 
 
 def _above_one_rule(part: Part) -> HintRule:
-    def rule(raw, value, expected):
-        if value is None or value.shape != expected.shape:
-            return None
-        wrong_now = ~_close(value, expected, part.rtol, part.atol)
-        if np.any(wrong_now & ((value > 1) | (value < 0))):
-            return "A fraction lies between 0 and 1; your answer has a number outside that range."
-        return None
-
-    return rule
+    return _wrong_value_rule(
+        part, lambda value, expected: (value > 1) | (value < 0),
+        "A fraction lies between 0 and 1; your answer has a number outside that range.")
 
 
 def _order_rule(part: Part) -> HintRule:
