@@ -10,6 +10,7 @@ readable message instead of a traceback. Screenshots go to test-artifacts/screen
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -398,14 +399,32 @@ def _report(session: Session, name: str, start: float, run_all: float) -> None:
     )
 
 
-def test_size_principle_explorer_is_live(browser, lab):
+@contextlib.contextmanager
+def live_explorer(browser, lab, notebook: str, name: str):
+    """Open a notebook copy, run all cells and yield (session, explorer box, its readout).
+
+    Afterwards: the kernel settles, no traceback shows anywhere, a screenshot is kept and the
+    browser console has no errors of ours; the timing is always reported.
+    """
     start = time.perf_counter()
-    session = Session(browser, lab, SIZE_NB)
+    session = Session(browser, lab, notebook)
     run_all = float("nan")
     try:
         run_all = session.open_and_run_all()
         box = session.explorer()
         readout = box.locator(".widget-html-content").filter(has_text="What the figure shows")
+        yield session, box, readout
+        session.wait_kernel_settled()
+        session.assert_no_traceback(f"after using the {name} explorer")
+        session.screenshot(name.replace(" ", "_").replace("-", "_"), box)
+        session.assert_no_js_errors()
+    finally:
+        _report(session, name, start, run_all)
+        session.close()
+
+
+def test_size_principle_explorer_is_live(browser, lab):
+    with live_explorer(browser, lab, SIZE_NB, "size principle") as (session, box, readout):
         effort = slider(box, "Effort (% max force)")
         first = expect_text(readout, r"^What the figure shows.*at 30 ?% of maximal force")
         first_image = session.image_digest(box)
@@ -425,14 +444,6 @@ def test_size_principle_explorer_is_live(browser, lab):
         assert hand_text != moved
         assert session.image_digest(box) != moved_image, "the figure did not change with the muscle"
 
-        session.wait_kernel_settled()
-        session.assert_no_traceback("after using the size-principle explorer")
-        session.screenshot("size_principle", box)
-        session.assert_no_js_errors()
-    finally:
-        _report(session, "size principle", start, run_all)
-        session.close()
-
 
 def test_set_explorer_is_live_and_explains_bad_input(browser, lab):
     from failurelab.widgets.mechanism import set_state
@@ -442,13 +453,7 @@ def test_set_explorer_is_live_and_explains_bad_input(browser, lab):
     expected = f"Not shown: {bad.value}. The figure still shows the last valid setting."
     assert re.search(r"choose fewer than \d+ reps in reserve", expected, re.IGNORECASE), expected
 
-    start = time.perf_counter()
-    session = Session(browser, lab, SET_NB)
-    run_all = float("nan")
-    try:
-        run_all = session.open_and_run_all()
-        box = session.explorer()
-        readout = box.locator(".widget-html-content").filter(has_text="What the figure shows")
+    with live_explorer(browser, lab, SET_NB, "set to failure") as (session, box, readout):
         message = box.locator("[role='alert']")
         first = expect_text(readout, r"^What the figure shows.*at 30 ?% of 1RM")
         first_image = session.image_digest(box)
@@ -469,32 +474,13 @@ def test_set_explorer_is_live_and_explains_bad_input(browser, lab):
         assert slider(box, "Stop at RIR").locator(".widget-readout").inner_text().strip() == "5"
         assert readout.inner_text() == shown_text, "bad input changed the sentence"
         assert session.image_digest(box) == shown_image, "bad input replaced the last good figure"
-        session.assert_no_traceback("after asking for 90 % 1RM at 5 RIR")
-        session.screenshot("fatigue_across_a_set", box)
-        session.assert_no_js_errors()
-    finally:
-        _report(session, "set to failure", start, run_all)
-        session.close()
 
 
 def test_chapter2_ci_explorer_is_live(browser, lab):
-    start = time.perf_counter()
-    session = Session(browser, lab, CI_NB)
-    run_all = float("nan")
-    try:
-        run_all = session.open_and_run_all()
-        box = session.explorer()
-        readout = box.locator(".widget-html-content").filter(has_text="What the figure shows")
+    with live_explorer(browser, lab, CI_NB, "CI explorer") as (session, box, readout):
         first = expect_text(readout, r"with 15 people per group")
         first_image = session.image_digest(box)
         move_slider(session.page, slider(box, "n per group"), 20)
         moved = expect_text(readout, r"with 20 people per group")
         assert moved != first
         assert session.image_digest(box) != first_image, "the figure did not change with n"
-        session.wait_kernel_settled()
-        session.assert_no_traceback("after using the CI explorer")
-        session.screenshot("ci_sample_size", box)
-        session.assert_no_js_errors()
-    finally:
-        _report(session, "CI explorer", start, run_all)
-        session.close()
