@@ -29,12 +29,10 @@ EXPECTED_KEYS = [
     "deluca1982", "kukulka1981", "schoenfeld2014emg", "schoenfeld2016emg", "sundstrup2012",
     "morton2019", "schoenfeld2017", "vigotsky2018", "muddle2018", "grgic2022", "refalo2023",
     "refalo2024", "ruple2023", "lopez2021", "robinson2024", "vieira2021", "davies2016",
-    "currier2023", "halperin2022", "hackett2017", "steele2017", "zourdos2016", "nuzzo2024",
+    "currier2023", "halperin2022", "halperin2021preprint", "hackett2017", "hackett2018",
+    "hackett2012", "steele2017", "zourdos2016", "nuzzo2024",
     "martorelli2017", "santanielo2020", "freylaw2010", "revill2011", "shields1997",
 ]
-
-# resources whose source_key may be empty (source cited by DOI, not in references.bib)
-OPTIONAL_KEY = {"rir_accuracy"}
 
 # models.md A.3: Potvin & Fuglevand (2017) MATLAB code @ 15462f8.
 A3 = {"nu": 120, "samprate": 10, "res": 100, "r": 50, "fat": 180, "FatFac": 0.0225, "tau": 22,
@@ -162,9 +160,6 @@ def test_csv_citation_keys_resolve_and_dois_agree(bib):
             continue
         for i, row in frame.iterrows():
             key = row["source_key"]
-            if pd.isna(key) and name in OPTIONAL_KEY:  # source not in the bibliography
-                assert DOI_RE.match(row["doi"]) and row["citation"].strip(), f"{name} row {i + 1}"
-                continue
             assert key in bib, f"{name} row {i + 1}: {key} not in references.bib"
             if "doi" in frame:
                 doi = "" if pd.isna(row["doi"]) else row["doi"].lower()
@@ -696,7 +691,10 @@ def test_rir_accuracy_values_equal_the_fact_check():
     assert table.loc["hackett2018-leg", "doi"] == "10.1519/JSC.0000000000002419"
     assert (table.loc[table["topic"] == "rpe-scale", "verification"]
             == "secondary, verify before quoting").all()
-    assert table["source_key"].isna().sum() == 5  # preprint x2, Hackett 2018 x2, J Sports Sci 2012
+    keys = table.set_index("doi")["source_key"]
+    assert keys["10.31236/osf.io/x256f"].eq("halperin2021preprint").all()
+    assert keys["10.1519/JSC.0000000000002419"].eq("hackett2018").all()
+    assert keys["10.1080/02640414.2012.710757"] == "hackett2012"
 
 
 # ----------------------------------------------------------------------------- datasources page
