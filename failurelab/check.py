@@ -455,10 +455,12 @@ def expected(task_id):
 
 
 def _register_chapters():
-    from .tasks import evidence, mechanism
+    from .tasks import evidence, limitations, mechanism, practice
 
     mechanism.register(TASKS)
     evidence.register(TASKS)
+    practice.register(TASKS)
+    limitations.register(TASKS)
 
 
 _register_chapters()

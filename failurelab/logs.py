@@ -69,36 +69,76 @@ def _parse(cell, column, where):
     return cell
 
 
-def _read(path_or_buffer):
+def _decode(raw, label):
+    """UTF-8 text of ``raw`` (bytes), or a ValueError saying what kind of file it is instead."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise ValueError(f"{label}: not a UTF-8 text file but a spreadsheet or zip archive (e.g. "
+                         f".xlsx); save it as CSV UTF-8 (comma-separated)")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError(f"{label}: not a UTF-8 text file (it is saved as UTF-16); save it as "
+                         f"CSV UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start]
+        # the same row numbering as the parser: find the first cell the bad byte spoils
+        rows = _rows(raw.decode("utf-8-sig", errors="replace"), label)
+        header = [h.strip().lower() for h in rows[0]] if rows else []
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if "\ufffd" in cell:
+                    column = header[c] if r and c < len(header) else None
+                    where = (f"row {r}, column {column}" if column else
+                             "the header" if r == 0 else f"row {r}")
+                    raise ValueError(f"{label}: {where}: not a UTF-8 text file (byte "
+                                     f"0x{bad:02x} in {cell.strip().replace(chr(0xfffd), '?')!r}); save it as CSV UTF-8 "
+                                     f"(e.g. in Excel: Save As > CSV UTF-8)") from None
+        raise ValueError(f"{label}: not a UTF-8 text file (byte 0x{bad:02x}); save it as CSV "
+                         f"UTF-8") from None
+    if "\x00" in text:
+        raise ValueError(f"{label}: not a UTF-8 text file (it contains NUL bytes, as binary "
+                         f"files do); save it as CSV UTF-8")
+    return text
+
+
+def _rows(text, label):
+    """CSV rows of ``text``, blank lines dropped (row 0 is the header)."""
+    try:
+        return [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+        raise ValueError(f"{label}: not a readable CSV file ({exc})") from None
+
+
+def _read(path_or_buffer, name=None):
     if hasattr(path_or_buffer, "read"):
         text = path_or_buffer.read()
-        label = "training log"
+        label = "training log" if name is None else f"training log {name}"
     elif isinstance(path_or_buffer, (str, Path)):
         path = Path(path_or_buffer)
         if not path.is_file():
             raise ValueError(f"training log {str(path)!r} not found")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError(f"training log {path.name}: not a UTF-8 text file; save it as "
-                             f"CSV (UTF-8)") from None
-        label = f"training log {path.name}"
+        text = path.read_bytes()
+        label = f"training log {path.name if name is None else name}"
     else:
         raise ValueError(f"pass a file path or an open file, got {type(path_or_buffer).__name__}")
-    if isinstance(text, bytes):
-        text = text.decode("utf-8-sig", errors="replace")
-    return text, label
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        text = _decode(bytes(text), label)
+    elif not isinstance(text, str):
+        got = type(text).__name__  # ValueError for every bad input (DESIGN.md)
+        raise ValueError(f"{label}: the file object returned {got}, not text")  # noqa: TRY004
+    return text.removeprefix("\ufeff"), label
 
 
-def load_log(path_or_buffer):
+def load_log(path_or_buffer, name=None):
     """Read a training-log CSV and return a validated DataFrame, one row per set.
 
     Errors name the row (1 = first row under the header) and column, e.g. ``row 7, column
     reps: expected a whole number >= 0, got 'ten'``. Types: date datetime64, set and reps int,
-    weight_kg and rir float, failure bool, notes text ("" when empty).
+    weight_kg and rir float, failure bool, notes text ("" when empty). ``name`` (e.g. an
+    uploaded file's name) is used in the messages instead of the path's file name.
     """
-    text, label = _read(path_or_buffer)
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+    text, label = _read(path_or_buffer, name)
+    rows = _rows(text, label)
     if not rows:
         raise ValueError(f"{label} is empty: the first line must name the columns "
                          f"{', '.join(LOG_COLUMNS)}")
@@ -121,12 +161,12 @@ def load_log(path_or_buffer):
             raise ValueError(f"{label}: row {r} has {len(row)} cells, the header has "
                              f"{len(header)} (a comma inside notes needs quotes)")
         values = {}
-        for name, cell in zip(header, row):
+        for column, cell in zip(header, row):
             cell = cell.strip()
-            where = f"{label}: row {r}, column {name}"
-            if cell == "" and name in REQUIRED:
-                raise ValueError(f"{where}: empty; expected {LOG_COLUMNS[name]}")
-            values[name] = _parse(cell, name, where)
+            where = f"{label}: row {r}, column {column}"
+            if cell == "" and column in REQUIRED:
+                raise ValueError(f"{where}: empty; expected {LOG_COLUMNS[column]}")
+            values[column] = _parse(cell, column, where)
         if values["failure"] and values["rir"] != 0:
             raise ValueError(f"{label}: row {r}, column rir: a set to failure has 0 RIR, "
                              f"got {values['rir']:g}")
@@ -135,12 +175,12 @@ def load_log(path_or_buffer):
             raise ValueError(f"{label}: row {r}: {values['exercise']} set {values['set']} on "
                              f"{values['date'].date()} is already in row {seen[key]}")
         seen[key] = r
-        for name, value in values.items():
-            columns[name].append(value)
+        for column, value in values.items():
+            columns[column].append(value)
     if "notes" not in columns:
         columns["notes"] = [""] * (len(rows) - 1)
     order = list(LOG_COLUMNS) + [h for h in header if h not in LOG_COLUMNS]
-    frame = pd.DataFrame({name: columns[name] for name in order})
+    frame = pd.DataFrame({column: columns[column] for column in order})
     frame["date"] = pd.to_datetime(frame["date"])
     frame = frame.astype({"set": "int64", "reps": "int64", "weight_kg": "float64",
                           "rir": "float64", "failure": "bool"})
@@ -187,6 +227,11 @@ def flag_performance_drops(log, threshold=0.05, sessions=2, window=None, formula
     consecutive ``below`` session on, with the suggestion "consider fewer failure sets".
     Returns e1rm_trend's table plus prior_best_kg, drop, below, run, flag, suggestion.
     """
+    _check_flag_rule(threshold, sessions, window)
+    return flag_trend(e1rm_trend(log, formula), threshold, sessions, window)
+
+
+def _check_flag_rule(threshold, sessions, window):
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
             or not 0 < threshold < 1:
         raise ValueError(f"threshold must be a fraction between 0 and 1 (e.g. 0.05 = 5 %), "
@@ -196,15 +241,25 @@ def flag_performance_drops(log, threshold=0.05, sessions=2, window=None, formula
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
-    trend = e1rm_trend(log, formula)
+
+
+def flag_trend(trend, threshold=0.05, sessions=2, window=None):
+    """The rule of :func:`flag_performance_drops` applied to a table from :func:`e1rm_trend`
+    (so a caller that changes only the threshold can compute the trend once)."""
+    _check_flag_rule(threshold, sessions, window)
+    if not isinstance(trend, pd.DataFrame) or not {"exercise", "e1rm_kg", "failure_sets",
+                                                   "sets"} <= set(trend):
+        raise ValueError("pass the table returned by e1rm_trend")
+    trend = trend.copy()
     grouped = trend.groupby("exercise")["e1rm_kg"]
-    if window is None:
-        prior = grouped.transform(lambda s: s.cummax().shift(1))
+    if window is None:  # vectorised: the best so far, moved down one session per exercise
+        prior = grouped.cummax().groupby(trend["exercise"]).shift(1)
     else:
         prior = grouped.transform(lambda s: s.rolling(window, min_periods=1).max().shift(1))
     trend["prior_best_kg"] = prior
     trend["drop"] = 1 - trend["e1rm_kg"] / prior
-    trend["below"] = (trend["drop"] > threshold).fillna(False).astype(bool)
+    # "more than" the threshold: a drop of exactly 5 % (1 - 95/100 = 0.0500...04) is not
+    trend["below"] = (trend["drop"] > threshold + 1e-9).fillna(False).astype(bool)
     runs = []
     for _, below in trend.groupby("exercise")["below"]:
         count = 0

@@ -170,3 +170,54 @@ def test_synthetic_log_follows_the_schema_and_shows_the_failure_block():
     assert flagged["date"].min() >= pd.Timestamp("2024-02-12")
     assert flagged["date"].min() <= pd.Timestamp("2024-02-29")
     assert set(flagged["exercise"]) == {"Squat", "Bench press"}
+
+
+# -- fixes of session 2: bytes are decoded strictly, exact drops, the flag on a ready trend --------
+
+@pytest.mark.parametrize("raw, pattern", [
+    ((HEADER + "2024-01-01,Kniebeuge,1,100,5,1,false,\n2024-01-01,Bankdr\u00fccken,1,60,5,1,false,\n")
+     .encode("latin-1"), r"row 2, column exercise: not a UTF-8 text file \(byte 0xfc in "
+                         r"'Bankdr\?cken'\); save it as CSV UTF-8"),
+    ("d\u00e4te,exercise\n".encode("latin-1"), "the header: not a UTF-8 text file"),
+    ((HEADER + "2024-01-01,Squat,1,100,5,1,false,\n").encode("utf-16"), "saved as UTF-16"),
+    (b"PK\x03\x04rest", "spreadsheet or zip archive"),
+    ((HEADER + "2024-01-01,Squat,1,100,5,1,false,\n").encode() + b"\x00", "contains NUL bytes"),
+    ((HEADER + "2024-01-01,Squat,1,100,5,1,false,\"" + "x" * 200_000 + "\"\n").encode(),
+     "not a readable CSV file"),
+])
+def test_bytes_that_are_not_a_utf8_csv_are_explained(raw, pattern):
+    """Before the fix, bytes were decoded with errors="replace": a Latin-1 'Bankdrücken' loaded
+    with a replacement character and a UTF-16 file gave a garbled header message."""
+    with pytest.raises(ValueError, match=pattern):
+        logs.load_log(io.BytesIO(raw))
+
+
+def test_bytes_with_a_bom_and_file_names_in_messages(tmp_path):
+    assert logs.load_log(io.BytesIO(GOOD.encode("utf-8-sig"))).equals(_log(GOOD))
+    with pytest.raises(ValueError, match="training log upload.csv: row 1, column reps"):
+        logs.load_log(io.BytesIO((HEADER + "2024-01-01,Squat,1,100,x,1,false,\n").encode()),
+                      name="upload.csv")
+    path = tmp_path / "a.csv"
+    path.write_bytes("date\nM\u00fcnchen\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="training log a.csv: row 1"):
+        logs.load_log(path)
+
+
+def test_an_exact_threshold_drop_is_not_below():
+    """1 - 95/100 is 0.050000000000000044 in floating point: 'more than 5 %' must say no."""
+    flags = logs.flag_performance_drops(_drop_log([100, 95, 94.9]))
+    assert flags["below"].tolist() == [False, False, True]
+
+
+def test_flag_trend_is_the_rule_on_a_precomputed_trend():
+    log = logs.load_log(data.data_dir() / data.resource("synthetic_training_log")["path"])
+    for kwargs in (dict(), dict(threshold=0.03, sessions=1), dict(window=4)):
+        pd.testing.assert_frame_equal(logs.flag_trend(logs.e1rm_trend(log), **kwargs),
+                                      logs.flag_performance_drops(log, **kwargs))
+    trend = logs.e1rm_trend(log)
+    logs.flag_trend(trend)
+    assert "flag" not in trend  # the caller's table is not changed
+    with pytest.raises(ValueError, match="pass the table returned by e1rm_trend"):
+        logs.flag_trend(log)
+    with pytest.raises(ValueError, match="threshold must be a fraction"):
+        logs.flag_trend(trend, threshold=5)

@@ -437,3 +437,25 @@ def test_kernel_free_twins_of_the_chapter_3_explorers():
     hc = HowCloseExplorer()
     html = kernel_free_twin(hc, "reported_rir", list(range(7)))
     assert html.count("<img ") == 7 and len(html) < 600_000 and hc.state["reported_rir"] == 2
+
+
+def test_benchmark_sweeps_every_explorer_with_accepted_settings():
+    """The budget is measured by `python -m failurelab.tools bench` (not by a timed test): its
+    sweeps must cover every exported explorer and move every control; a refused value must
+    come with a message (the bench times the refusal path too)."""
+    import failurelab.widgets as widgets
+    from failurelab.tools.bench import _explorer_sweeps
+
+    sweeps = _explorer_sweeps()
+    exported = {getattr(widgets, name) for name in widgets.__all__
+                if name.endswith("Explorer") and name != "Explorer"}
+    assert {cls for cls, _ in sweeps.values()} == exported
+    for name, (cls, sweep) in sweeps.items():
+        explorer = cls()
+        moved = {key for params in sweep for key in params}
+        assert moved == set(explorer.controls) - {"upload"}, name
+        accepted = 0
+        for params in sweep:
+            accepted += explorer.update(**params) is not None
+            assert explorer.error is None or explorer.error.strip(), (name, params)
+        assert accepted >= 0.8 * len(sweep), (name, accepted, len(sweep))

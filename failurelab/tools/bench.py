@@ -6,10 +6,12 @@ execution time (executed in memory; files are not touched) and the endurance-cur
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import platform
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -19,13 +21,21 @@ BUDGETS = {"widget_p95_ms": 100, "notebook_s": 20, "endurance_curve_s": 2}
 def _explorer_sweeps():
     from failurelab.widgets import (
         CIExplorer,
+        ClaimExplorer,
         EffectSizeExplorer,
         HowCloseExplorer,
+        IndividualResponsesExplorer,
+        LogExplorer,
+        MeasurementErrorExplorer,
         MetaExplorer,
         SetExplorer,
         SetPlannerExplorer,
         SizePrincipleExplorer,
+        StudyDesignExplorer,
+        VolumeConfoundingExplorer,
+        WeeklyPlanExplorer,
     )
+    from failurelab.widgets.claims import claim_options
     from failurelab.widgets.mechanism import LOADS
 
     size = [dict(effort=e, muscle=m) for m in ("default", "hand", "limb") for e in range(0, 101, 7)]
@@ -46,10 +56,38 @@ def _explorer_sweeps():
     how_close = [dict(reported_rir=r) for r in range(7)]
     how_close += [dict(bias=round(0.1 * i, 2), reported_rir=i % 7) for i in range(21)]
     plans = [dict(load=load, target_rir=r) for load in range(40, 100, 5) for r in (0, 2, 5)]
+    weekly = [dict(compound_sets=s, isolation_rir=r, compound_failure=bool(r % 2))
+              for s in range(0, 13, 4) for r in range(7)]
+    weekly += [dict(isolation_sets=s, compound_rir=s % 7, isolation_failure=bool(s % 2))
+               for s in range(13)]
+    log = [dict(threshold=round(0.01 * i, 2), sessions=1 + i % 6) for i in range(1, 21)]
+    log += [dict(exercise=e) for e in ("Squat", "Bench press") * 3]
+    # chapter 4
+    n_steps = (5, 10, 12, 15, 20, 25, 30, 40, 60, 100)
+    design = ([dict(weeks=w) for w in range(4, 25, 2)] + [dict(n=n) for n in n_steps]
+              + [dict(true_effect=round(0.1 * i, 2)) for i in range(16)]
+              + [dict(error_ratio=round(0.1 * i, 2)) for i in range(16)])
+    measurement = ([dict(reliability=round(0.3 + 0.05 * i, 2)) for i in range(15)]
+                   + [dict(n=n) for n in n_steps]
+                   + [dict(true_effect=round(0.1 * i, 2)) for i in range(16)])
+    individual = ([dict(sd_response=round(0.1 * i, 1)) for i in range(21)]
+                  + [dict(n=n) for n in (5, 10, 20, 35, 50, 75, 100, 15)]
+                  + [dict(threshold=t) for t in (-2, 0, 1.5, 4, 6, 3)]
+                  + [dict(sd_noise=round(0.2 + 0.3 * i, 1)) for i in range(7)])
+    volume = ([dict(sets_failure=k) for k in range(4, 21)]
+              + [dict(gain_per_set=round(0.02 * i, 2)) for i in range(11)]
+              + [dict(direct_effect=round(-0.5 + 0.1 * i, 1)) for i in range(11)]
+              + [dict(n=n) for n in (5, 10, 20, 30, 50, 15)])
+    claims = [dict(claim=value) for _, value in claim_options()] * 3
     return {"size_principle": (SizePrincipleExplorer, size), "set_to_failure": (SetExplorer, sets),
             "effect_size": (EffectSizeExplorer, effect), "ci_sample_size": (CIExplorer, cis),
             "meta_analysis": (MetaExplorer, metas), "how_close": (HowCloseExplorer, how_close),
-            "set_planner": (SetPlannerExplorer, plans)}
+            "set_planner": (SetPlannerExplorer, plans), "weekly_plan": (WeeklyPlanExplorer, weekly),
+            "log_explorer": (LogExplorer, log), "study_design": (StudyDesignExplorer, design),
+            "measurement_error": (MeasurementErrorExplorer, measurement),
+            "individual_responses": (IndividualResponsesExplorer, individual),
+            "volume_confounding": (VolumeConfoundingExplorer, volume),
+            "claim_checker": (ClaimExplorer, claims)}
 
 
 def bench_widgets():
@@ -59,7 +97,7 @@ def bench_widgets():
         times = []
         for params in sweep:
             start = time.perf_counter()
-            explorer.update(**params)
+            explorer.update(**params)  # a refused value (message shown) is timed too
             times.append((time.perf_counter() - start) * 1000)
         out[name] = {"p50_ms": round(float(np.percentile(times, 50)), 1),
                      "p95_ms": round(float(np.percentile(times, 95)), 1), "updates": len(times)}
@@ -89,7 +127,7 @@ def machine():
 
 
 def run(skip_notebooks=False):
-    result = {"machine": machine(), "budgets": BUDGETS, "widgets": bench_widgets(),
+    result = {"date": datetime.date.today().isoformat(), "machine": machine(), "budgets": BUDGETS, "widgets": bench_widgets(),
               "simulation": bench_simulation()}
     result["notebooks"] = {} if skip_notebooks else bench_notebooks()
     return result
@@ -99,11 +137,16 @@ def register(sub):
     p = sub.add_parser("bench", help="measure widget latency, notebook and simulation times")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--skip-notebooks", action="store_true", help="only widgets and simulation")
+    p.add_argument("--output", type=Path, help="also write the JSON here (book/_data/bench.json feeds "
+                   "the status page)")
     p.set_defaults(func=_run)
 
 
 def _run(args):
     result = run(args.skip_notebooks)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))
         return

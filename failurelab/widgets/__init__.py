@@ -5,9 +5,15 @@ benchmark) and ``.ui`` (the widget tree). Bad input shows a message and keeps th
 """
 
 from .base import Explorer, kernel_free_twin
+from .claims import ClaimExplorer
 from .evidence import CIExplorer, EffectSizeExplorer, MetaExplorer
+from .limitations import MeasurementErrorExplorer, StudyDesignExplorer
 from .mechanism import SetExplorer, SizePrincipleExplorer
-from .practice import HowCloseExplorer, SetPlannerExplorer
+from .monitoring import LogExplorer
+from .practice import HowCloseExplorer, SetPlannerExplorer, WeeklyPlanExplorer
+from .responses import IndividualResponsesExplorer, VolumeConfoundingExplorer
 
-__all__ = ["CIExplorer", "EffectSizeExplorer", "Explorer", "HowCloseExplorer", "MetaExplorer",
-           "SetExplorer", "SetPlannerExplorer", "SizePrincipleExplorer", "kernel_free_twin"]
+__all__ = ["CIExplorer", "ClaimExplorer", "EffectSizeExplorer", "Explorer", "HowCloseExplorer",
+           "IndividualResponsesExplorer", "LogExplorer", "MeasurementErrorExplorer", "MetaExplorer",
+           "SetExplorer", "SetPlannerExplorer", "SizePrincipleExplorer", "StudyDesignExplorer",
+           "VolumeConfoundingExplorer", "WeeklyPlanExplorer", "kernel_free_twin"]

@@ -1,4 +1,5 @@
-"""Chapter 3 explorers: how close to failure a reported RIR is, and planning a set from a load.
+"""Chapter 3 explorers: how close to failure a reported RIR is, planning a set from a load, and
+a weekly plan of sets x RIR scored by the teaching model of :mod:`failurelab.dosing`.
 
 Pure compute functions (``how_close_state``, ``set_plan_state``) + thin views. Numbers come from
 :mod:`failurelab.practice` (load-repetition formulas; the RIR-error TEACHING SIMULATION, whose
@@ -14,9 +15,11 @@ from functools import lru_cache
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from .. import plots
+from ..dosing import ASSUMPTIONS, Exercise, set_fatigue, set_stimulus, weekly_plan
 from ..fatigue import reps_to_failure
 from ..practice import REPS_AT_LOAD, formula_spread, simulate_rir_error
 from .base import Explorer
@@ -346,3 +349,215 @@ class SetPlannerExplorer(Explorer):
                 f"where your failure is. The chapter-1 model reaches failure after "
                 f"{_num(s['model_reps'], 1)} reps: a teaching mapping, not a prediction for "
                 f"you.")
+
+
+# -- 3.3 weekly plan ------------------------------------------------------------------------------
+
+TEACHING_LABEL = "teaching model \u2014 stimulus and fatigue are assumptions, not measurements"
+PLAN_SETS_MAX, PLAN_RIR_MAX = 12, 6  # slider ranges (sets per exercise per week; target RIR)
+
+
+def weekly_plan_state(compound_sets=6, compound_rir=2, compound_failure=False, isolation_sets=6,
+                      isolation_rir=2, isolation_failure=False, compound="Squat",
+                      compound_load=75, isolation="Leg extension", isolation_load=70):
+    """A two-exercise weekly plan (a compound and an isolation exercise) scored by the TEACHING
+    MODEL of :mod:`failurelab.dosing` (every parameter a named assumption, ``dosing.ASSUMPTIONS``).
+
+    ``*_failure`` takes the last set of the week to failure. Returns the plan (``table``,
+    ``totals``) and, for comparison, the stimulus and fatigue of the same sets all taken to
+    failure (``all_failure``: compound, isolation, week) and what the last-set-to-failure
+    options add to the plan (``last_set_added``).
+    """
+    for name, value in (("compound_failure", compound_failure),
+                        ("isolation_failure", isolation_failure)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {value!r}")  # noqa: TRY004
+    sets = {k: _value(k, v, 0, 60, integer=True, what="a whole number of sets per week")
+            for k, v in (("compound_sets", compound_sets), ("isolation_sets", isolation_sets))}
+    rirs = {k: _value(k, v, 0, 10, what="a number of repetitions in reserve")
+            for k, v in (("compound_rir", compound_rir), ("isolation_rir", isolation_rir))}
+
+    rir_c, rir_i = rirs["compound_rir"], rirs["isolation_rir"]
+    failure = {"compound": bool(compound_failure), "isolation": bool(isolation_failure)}
+    exercises = [
+        Exercise(compound, "compound", compound_load, sets["compound_sets"], rir_c,
+                 failure["compound"]),
+        Exercise(isolation, "isolation", isolation_load, sets["isolation_sets"], rir_i,
+                 failure["isolation"])]
+    plan = weekly_plan(exercises)
+    # comparisons: every set to failure (stimulus 1 per set), and what the last-set option adds
+    all_failure, added = [], {"hypertrophy_stimulus": 0.0, "fatigue": 0.0}
+    for ex in exercises:
+        at_failure = set_fatigue(0, ex.kind)
+        all_failure.append({"hypertrophy_stimulus": float(ex.sets),
+                            "fatigue": ex.sets * at_failure})
+        if ex.last_set_to_failure and ex.sets and ex.rir > 0:
+            added["hypertrophy_stimulus"] += 1 - set_stimulus(ex.rir)
+            added["fatigue"] += at_failure - set_fatigue(ex.rir, ex.kind)
+    all_failure.append({k: sum(r[k] for r in all_failure) for k in added})
+    return dict(compound_sets=sets["compound_sets"], compound_rir=rir_c,
+                compound_failure=failure["compound"], isolation_sets=sets["isolation_sets"],
+                isolation_rir=rir_i, isolation_failure=failure["isolation"],
+                names=(compound, isolation), table=plan.table,
+                rows=plan.table.reset_index().to_dict("records"), totals=plan.totals,
+                all_failure=all_failure, last_set_added=added)
+
+
+class WeeklyPlanExplorer(Explorer):
+    """Sets x target RIR (and a last set to failure) for a compound and an isolation exercise
+    -> the week's sets, hard sets, estimated reps and the teaching model's stimulus and fatigue."""
+
+    def __init__(self, compound_sets=6, compound_rir=2, compound_failure=False,
+                 isolation_sets=6, isolation_rir=2, isolation_failure=False,
+                 compound="Squat", compound_load=75, isolation="Leg extension",
+                 isolation_load=70):
+        self.exercises = dict(compound=compound, compound_load=compound_load,
+                              isolation=isolation, isolation_load=isolation_load)
+        weekly_plan_state(compound=compound, compound_load=compound_load, isolation=isolation,
+                          isolation_load=isolation_load)  # bad exercises fail here, loudly
+
+        def box(value, description):
+            return widgets.Checkbox(value=value, description=description, indent=False,
+                                    layout=widgets.Layout(width="220px"))
+
+        self.controls = dict(
+            compound_sets=_slider(widgets.IntSlider, compound_sets, 0, PLAN_SETS_MAX, 1,
+                                  f"{compound}: sets/week", width="330px"),
+            compound_rir=_slider(widgets.IntSlider, compound_rir, 0, PLAN_RIR_MAX, 1,
+                                 "target RIR", width="250px"),
+            compound_failure=box(compound_failure, "last set to failure"),
+            isolation_sets=_slider(widgets.IntSlider, isolation_sets, 0, PLAN_SETS_MAX, 1,
+                                   f"{isolation}: sets/week", width="330px"),
+            isolation_rir=_slider(widgets.IntSlider, isolation_rir, 0, PLAN_RIR_MAX, 1,
+                                  "target RIR", width="250px"),
+            isolation_failure=box(isolation_failure, "last set to failure"),
+        )
+        self._build_figure()
+        super().__init__()
+
+    def compute(self, **params):
+        _check_controls(self, params)
+        return weekly_plan_state(**params, **self.exercises)
+
+    def _build_figure(self):
+        names = (self.exercises["compound"], self.exercises["isolation"], "Week")
+        self.fig, axes = plots.figure(3, size=(10, 4.2),
+                                      margins=dict(left=0.12, right=0.985, bottom=0.13,
+                                                   top=0.74, wspace=0.12))
+        y = np.array([2, 1, 0])
+        limits = (2 * PLAN_SETS_MAX + 1, 2 * PLAN_SETS_MAX + 1,
+                  float(weekly_plan_state(PLAN_SETS_MAX, 0, False, PLAN_SETS_MAX, 0, False,
+                                          **self.exercises)["totals"]["fatigue"]) * 1.04)
+        titles = ("Sets per week", "Stimulus (teaching model)", "Fatigue cost (teaching model)")
+        xlabels = ("sets", "failure-set equivalents",
+                   "cost units (isolation set far from failure = 1)")
+        for ax, lim, title, xlabel in zip(axes, limits, titles, xlabels):
+            ax.set(xlim=(0, lim), ylim=(-0.6, 2.6), yticks=y, xlabel=xlabel)
+            ax.set_yticklabels(names if ax is axes[0] else [])
+            ax.set_title(title, fontsize=10.5, loc="left")
+            ax.axhline(0.5, color=C["grey"], lw=0.8)
+            ax.xaxis.label.set_size(9)
+        ax_sets, ax_stim, ax_fat = axes
+        # sets: failure | other hard sets | easier sets, stacked
+        colours = (C["vermillion"], C["blue"], C["sky"])
+        self.set_bars = [[Rectangle((0, yi - 0.32), 0, 0.64, color=c, lw=0) for c in colours]
+                         for yi in y]
+        for row in self.set_bars:
+            for bar in row:
+                ax_sets.add_patch(bar)
+        self.stim_bars = [Rectangle((0, yi - 0.32), 0, 0.64, color=C["green"], lw=0) for yi in y]
+        self.fat_bars = [Rectangle((0, yi - 0.32), 0, 0.64, color=C["orange"], lw=0) for yi in y]
+        for bar in self.stim_bars:
+            ax_stim.add_patch(bar)
+        for bar in self.fat_bars:
+            ax_fat.add_patch(bar)
+        tick = dict(color=C["black"], marker="|", ms=16, mew=2, ls="none")
+        (self.stim_ticks,) = ax_stim.plot([], [], **tick)
+        (self.fat_ticks,) = ax_fat.plot([], [], **tick)
+        hard_max = ASSUMPTIONS["hard_set_max_rir"].value
+        self.fig.legend(
+            handles=[*(Rectangle((0, 0), 1, 1, color=c) for c in colours),
+                     Line2D([], [], **{**tick, "ms": 9})],
+            labels=["sets to failure", f"other hard sets (\u2264 {hard_max:g} RIR)",
+                    "easier sets", "same sets, all to failure"],
+            loc="upper left", bbox_to_anchor=(0.005, 0.875), ncol=4, fontsize=8.5,
+            frameon=False)
+        text = dict(va="center", fontsize=8.5)
+        self.texts = [[ax.text(0, yi, "", **text) for yi in y] for ax in axes]
+        self.title = self.fig.suptitle("", fontsize=11.5, x=0.01, ha="left", y=0.975)
+        self.fig.text(0.01, 0.89, f"Weekly plan, {TEACHING_LABEL}. Reps: Epley formula.",
+                      fontsize=9, color="#444444")
+        self.axes = axes
+        self.dynamic = [*(b for row in self.set_bars for b in row), *self.stim_bars,
+                        *self.fat_bars, self.stim_ticks, self.fat_ticks,
+                        *(t for row in self.texts for t in row), self.title]
+
+    def draw(self, s):
+        totals, every_rows = s["totals"], s["all_failure"]
+        rows = [*s["rows"], totals]
+        for bars, texts_y, row in zip(self.set_bars, range(3), rows):
+            fail = row["failure_sets"]
+            hard = row["hard_sets"] - fail
+            easy = row["sets"] - row["hard_sets"]
+            left = 0
+            for bar, width in zip(bars, (fail, hard, easy)):
+                bar.set_x(left)
+                bar.set_width(width)
+                left += width
+            self._label(self.texts[0][texts_y], row["sets"], row["sets"], self.axes[0],
+                        f"{row['sets']} sets, {row['reps']} reps")
+        for i, (row, full) in enumerate(zip(rows, every_rows)):
+            self.stim_bars[i].set_width(row["hypertrophy_stimulus"])
+            self.fat_bars[i].set_width(row["fatigue"])
+            for k, key in ((1, "hypertrophy_stimulus"), (2, "fatigue")):
+                self._label(self.texts[k][i], max(row[key], full[key]), row[key],
+                            self.axes[k], _num(row[key], 1))
+        y = [2, 1, 0]
+        self.stim_ticks.set_data([r["hypertrophy_stimulus"] for r in every_rows], y)
+        self.fat_ticks.set_data([r["fatigue"] for r in every_rows], y)
+        ratio = totals["stimulus_per_fatigue"]
+        self.title.set_text(
+            f"Week: {totals['sets']} sets ({totals['hard_sets']} hard, {totals['failure_sets']} "
+            f"to failure), {totals['reps']} reps \u2192 stimulus "
+            f"{_num(totals['hypertrophy_stimulus'], 1)}, fatigue {_num(totals['fatigue'], 1)}"
+            + (f", {_num(ratio)} per unit fatigue" if ratio is not None else ""))
+
+    def _label(self, text, end, bar_end, ax, label):
+        """Label right of ``end`` if it fits in ``ax``, else inside the bar (white, right-
+        aligned)."""
+        limit = ax.get_xlim()[1]
+        inches = ax.get_position().width * self.fig.get_figwidth()
+        needed = limit * (0.02 + len(label) * 0.075 / inches)  # ~0.075 in per character
+        if end + needed <= limit:
+            text.set(x=end + 0.02 * limit, ha="left", color=C["black"], text=label)
+        else:
+            text.set(x=bar_end - 0.02 * limit, ha="right", color="white", text=label)
+
+    def describe(self, s):
+        t, every, added = s["totals"], s["all_failure"][-1], s["last_set_added"]
+        names = s["names"]
+        if t["sets"] == 0:
+            return ("<b>What the figure shows</b>: no sets this week, so nothing to score. Add "
+                    "sets to either exercise.")
+        failure_note = ""
+        if added["fatigue"] > 0:
+            failure_note = (
+                f" Taking the last set to failure adds {_num(added['hypertrophy_stimulus'])} "
+                f"stimulus for {_num(added['fatigue'])} fatigue, compared with stopping it at "
+                f"the target RIR.")
+        def plan(kind):
+            sets, rir = s[f"{kind}_sets"], s[f"{kind}_rir"]
+            if rir == 0:
+                return f"{sets} sets, all to failure"
+            last = ", the last to failure" if s[f"{kind}_failure"] and sets else ""
+            return f"{sets} sets at {rir:g} RIR{last}"
+
+        return (f"<b>What the figure shows</b> ({TEACHING_LABEL}): {names[0]} "
+                f"{plan('compound')}; {names[1]} {plan('isolation')}. Week: "
+                f"{t['sets']} sets, {t['hard_sets']} hard, about {t['reps']} reps; stimulus "
+                f"{_num(t['hypertrophy_stimulus'], 1)} and fatigue {_num(t['fatigue'], 1)}."
+                f"{failure_note} Taking every one of these sets to failure would give stimulus "
+                f"{_num(every['hypertrophy_stimulus'], 1)} for fatigue "
+                f"{_num(every['fatigue'], 1)} (black ticks). The strength stimulus of the model "
+                f"does not depend on RIR (Robinson et al. 2024 found no clear strength slope), "
+                f"so for strength only the {t['sets']} sets count.")

@@ -1,0 +1,156 @@
+"""Chapter-4 explorers of notebooks 4.1-4.2: study design and measurement error.
+
+Values against failurelab.studies / effect_sizes and statsmodels, bad input, latency budget."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from statsmodels.stats.power import TTestIndPower
+from test_widgets import PNG, assert_refuses
+
+from failurelab import effect_sizes as es
+from failurelab import studies as st
+from failurelab.widgets import kernel_free_twin
+from failurelab.widgets.limitations import (
+    MeasurementErrorExplorer,
+    StudyDesignExplorer,
+    _n_for_80,
+    design_state,
+    measurement_state,
+)
+
+
+def sm_power(d, n):
+    return float(TTestIndPower().power(effect_size=d, nobs1=n, alpha=0.05, ratio=1.0,
+                                       alternative="two-sided"))
+
+
+# -- 4.1 study design ----------------------------------------------------------------------------
+
+def test_design_state_is_the_studies_simulation():
+    s = design_state(weeks=8, n=15, true_effect=0.5, error_ratio=0.5, replications=2000, seed=41)
+    assert s["reliability"] == pytest.approx(0.8)  # 1 / (1 + 0.5^2) at the reference 8 weeks
+    assert s["observed_d"] == pytest.approx(0.5 * math.sqrt(0.8))
+    sim = st.simulate_studies(15, 0.5, 0.8, replications=2000, seed=41)
+    assert np.array_equal(s["sim"].g, sim.g) and s["power"] == sim.power
+    assert s["power_analytic"] == pytest.approx(sm_power(s["observed_d"], 15))
+    assert abs(s["power"] - s["power_analytic"]) <= 3 * s["power_mc_se"]
+    assert s["hist_significant"].sum() == s["n_significant"] == int(sim.significant.sum())
+    assert s["hist_significant"].sum() + s["hist_not_significant"].sum() == 2000
+    assert s["mean_ci_width"] == pytest.approx(np.mean(sim.ci_high - sim.ci_low))
+    n_grid, curve = s["power_curve"]
+    for n in (10, 20, 64):
+        assert curve[list(n_grid).index(n)] == pytest.approx(sm_power(s["observed_d"], n))
+    perfect = dict(zip(*s["power_curve_perfect"]))
+    assert perfect[64] == pytest.approx(0.8015, abs=1e-3)  # models.md D.3: d = 0.5 needs 64
+    assert s["n_for_80_perfect"] == 64 and s["n_for_80"] == es.n_per_group(s["observed_d"])
+    # small studies that reach significance overstate the effect (winner's curse)
+    assert s["mean_significant"] > s["observed_d"] and s["exaggeration"] > 1
+
+
+def test_longer_studies_are_more_reliable_under_the_stated_assumption():
+    short = design_state(weeks=6, n=15, true_effect=0.5, error_ratio=0.7)
+    long = design_state(weeks=12, n=15, true_effect=0.5, error_ratio=0.7)
+    assert short["reliability"] == pytest.approx(st.change_reliability(6, 0.7))
+    assert short["reliability"] < long["reliability"]
+    assert short["power_analytic"] < long["power_analytic"]
+    perfect = design_state(weeks=6, n=15, true_effect=0.5, error_ratio=0.0)
+    assert perfect["reliability"] == 1.0 and perfect["observed_d"] == 0.5
+
+
+@pytest.mark.parametrize("d", [0.05, 0.15, 0.2, 0.3, 0.5, 0.8, 1.33, -0.4])
+def test_fast_n_for_80_equals_effect_sizes_n_per_group(d):
+    assert _n_for_80(d) == es.n_per_group(d, power=0.8)
+    assert _n_for_80(0.0) is None
+
+
+def test_design_state_zero_effect():
+    s = design_state(weeks=8, n=20, true_effect=0.0, error_ratio=0.5)
+    assert s["n_for_80"] is None and s["exaggeration"] is None
+    assert abs(s["power"] - 0.05) <= 3 * math.sqrt(0.05 * 0.95 / s["replications"])
+
+
+@pytest.mark.parametrize("bad, word", [
+    (dict(weeks=0), "weeks"), (dict(weeks=8.5), "weeks"), (dict(n=1), "n"),
+    (dict(true_effect="big"), "true_effect"), (dict(error_ratio=-0.1), "error_ratio"),
+    (dict(true_effect=float("nan")), "true_effect")])
+def test_design_state_refuses_bad_input(bad, word):
+    with pytest.raises(ValueError, match=word):
+        design_state(**bad)
+
+
+def test_study_design_explorer_readout_and_refusal():
+    ex = StudyDesignExplorer()
+    assert bytes(ex.image.value).startswith(PNG)
+    s = ex.state
+    assert (s["weeks"], s["n"], s["true_effect"], s["error_ratio"]) == (8, 15, 0.2, 0.5)
+    text = ex.readout.value
+    assert text.startswith("<b>What the figure shows</b>") and "synthetic" in text
+    assert "an 8-week study" in text and "gains grow steadily" in text
+    assert f"{round(100 * s['power'])}\u00a0% of the simulated studies" in text
+    s2 = ex.update(weeks=12, n=20)
+    assert (s2["weeks"], s2["n"]) == (12, 20) and ex.controls["n"].value == 20
+    assert_refuses(ex, dict(n=500), ["n", "5 to 100"])
+    assert_refuses(ex, dict(weeks=2), ["weeks", "4 to 24"])
+    assert ex.update(n=15) is not None and ex.error is None and ex.message.value == ""
+
+
+# -- 4.2 measurement error ----------------------------------------------------------------------
+
+def test_measurement_state_attenuates_and_matches_statsmodels():
+    s = measurement_state(reliability=0.64, true_effect=0.5, n=15)
+    assert s["observed_d"] == pytest.approx(0.4)
+    assert s["measured_sd"] == pytest.approx(1.25) and s["error_sd"] == pytest.approx(0.75)
+    assert s["power_analytic"] == pytest.approx(sm_power(0.4, 15))
+    assert s["power_perfect"] == pytest.approx(sm_power(0.5, 15))
+    assert abs(s["power"] - s["power_analytic"]) <= 3 * s["power_mc_se"]
+    grid, curve = s["power_curve"]
+    assert grid[-1] == 1.0 and np.all(np.diff(curve) > 0) and np.isfinite(curve).all()
+    assert curve[list(grid).index(0.64)] == pytest.approx(sm_power(0.4, 15))
+    assert s["n_for_80"] == es.n_per_group(0.4) and s["n_for_80_perfect"] == 64
+    # about 1 / reliability as many people
+    assert abs(s["n_for_80"] - 64 / 0.64) <= 2
+
+
+def test_measurement_power_curve_has_no_gaps_at_high_power():
+    s = measurement_state(reliability=1.0, true_effect=1.5, n=100)
+    assert np.isfinite(s["power_curve"][1]).all() and s["power_perfect"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("bad, word", [
+    (dict(reliability=0), "reliability"), (dict(reliability=1.1), "reliability"),
+    (dict(reliability=None), "reliability"), (dict(n=2.5), "n"),
+    (dict(true_effect=4), "true_effect")])
+def test_measurement_state_refuses_bad_input(bad, word):
+    with pytest.raises(ValueError, match=word):
+        measurement_state(**bad)
+
+
+def test_measurement_error_explorer_readout_and_refusal():
+    ex = MeasurementErrorExplorer()
+    assert bytes(ex.image.value).startswith(PNG)
+    s = ex.state
+    assert (s["reliability"], s["true_effect"], s["n"]) == (0.8, 0.5, 15)
+    text = ex.readout.value
+    assert "synthetic" in text and f"{_fmt(s['observed_d'])}" in text
+    assert ex.update(reliability=0.5)["observed_d"] == pytest.approx(0.5 * math.sqrt(0.5))
+    assert_refuses(ex, dict(reliability=0.1), ["reliability", "0.3 to 1"])
+    assert ex.update(reliability=0.8) is not None and ex.error is None
+
+
+def _fmt(x):
+    return f"{x:.2f}"
+
+
+def test_kernel_free_twins():
+    ex = MeasurementErrorExplorer()
+    html = kernel_free_twin(ex, "reliability", [0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+    assert html.count("data:image/png;base64") == 6 and len(html) < 600_000
+    assert ex.state["reliability"] == 0.8
+    ex = StudyDesignExplorer()
+    html = kernel_free_twin(ex, "weeks", [4, 6, 8, 10, 12, 16])
+    assert html.count("data:image/png;base64") == 6 and len(html) < 600_000
+    assert ex.state["weeks"] == 8
