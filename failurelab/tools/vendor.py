@@ -1,9 +1,12 @@
-"""``vendor``: copy the book's browser libraries from npm into ``book/_vendor/vendor/``.
+"""``vendor``: copy the browser libraries from npm into ``book/_vendor/{vendor,slides}/``.
 
-The online book must not depend on a CDN at read time (DESIGN.md, "Widgets"), so require.js,
-the ipywidgets HTML manager and MathJax are fetched from the npm registry at pinned versions
+The online book and the exported slides must not depend on a CDN at read time (DESIGN.md,
+"Widgets"), so the libraries are fetched from the npm registry at pinned versions
 (``npm pack``), only the files a page actually loads are kept, and a ``checksums.json``
-(sha256 per file, plus the package versions) is written next to them.
+(sha256 per file, plus the package versions) is written next to them. Two bundles:
+``book`` (require.js, the ipywidgets HTML manager, MathJax 3) and ``slides`` (reveal.js,
+jQuery and MathJax 2, which nbconvert's reveal template needs; the decks reuse require.js and
+the HTML manager of the book bundle, see ``slides.py``).
 
 ``vendor --check`` verifies the committed files against ``checksums.json`` without network.
 
@@ -24,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DEST = REPO_ROOT / "book" / "_vendor" / "vendor"
+SLIDES_DEST = REPO_ROOT / "book" / "_vendor" / "slides"
 CHECKSUMS = "checksums.json"
 
 # name, version, and the files to keep: (path inside the npm tarball, destination folder or
@@ -97,6 +101,68 @@ ASSETS_PATH_JS = """\
 """
 ASSETS_PATH_NAME = "widgets-assets-path.js"
 
+# MathJax 2: the entry point, its combined configuration, the Safe configuration + extension,
+# the TeX input and CommonHTML output jax with the operator tables and font data they load on
+# demand, the TeX extensions the input may autoload, the menu/zoom extensions (loaded on a
+# right-click / zoom), and the woff web fonts.
+MATHJAX2_FILES = [
+    ("MathJax.js", "mathjax/MathJax.js"),
+    ("LICENSE", "mathjax/LICENSE"),
+    ("config/TeX-AMS_CHTML-full.js", "mathjax/config/TeX-AMS_CHTML-full.js"),
+    ("config/Safe.js", "mathjax/config/Safe.js"),
+    ("extensions/Safe.js", "mathjax/extensions/Safe.js"),
+    ("extensions/MathMenu.js", "mathjax/extensions/MathMenu.js"),
+    ("extensions/MathZoom.js", "mathjax/extensions/MathZoom.js"),
+    ("extensions/TeX/*.js", "mathjax/extensions/TeX/"),
+    ("jax/input/TeX/*.js", "mathjax/jax/input/TeX/"),
+    ("jax/element/mml/optable/*.js", "mathjax/jax/element/mml/optable/"),
+    ("jax/output/CommonHTML/*.js", "mathjax/jax/output/CommonHTML/"),
+    ("jax/output/CommonHTML/autoload/*.js", "mathjax/jax/output/CommonHTML/autoload/"),
+    ("jax/output/CommonHTML/fonts/TeX/*.js", "mathjax/jax/output/CommonHTML/fonts/TeX/"),
+    ("fonts/HTML-CSS/TeX/woff/*.woff", "mathjax/fonts/HTML-CSS/TeX/woff/"),
+]
+
+# nbconvert's reveal template (nbconvert 7.17) loads reveal.js 4.0.2 with its notes plugin, jQuery
+# (its own CDN default, 2.0.3, is not on npm) and MathJax 2 (it calls the MathJax 2 API:
+# `MathJax.Hub.Queue`, `Hub.Rerender`). MathJax is loaded as
+# `MathJax.js?config=TeX-AMS_CHTML-full,Safe`; kept are the files that configuration loads
+# (seen in Chromium while stepping through every deck) plus the CHTML fonts and the TeX
+# extensions it may autoload.
+_SANS = "reveal.js/dist/theme/fonts/source-sans-pro"
+SLIDES_PACKAGES = (
+    {
+        "name": "reveal.js",
+        "version": "4.0.2",
+        "files": [
+            ("dist/reveal.js", "reveal.js/dist/reveal.js"),
+            ("dist/reveal.css", "reveal.js/dist/reveal.css"),
+            ("dist/theme/white.css", "reveal.js/dist/theme/white.css"),
+            # the white theme's own font (woff only: every current browser takes it)
+            ("dist/theme/fonts/source-sans-pro/*.css", f"{_SANS}/"),
+            ("dist/theme/fonts/source-sans-pro/*.woff", f"{_SANS}/"),
+            ("dist/theme/fonts/source-sans-pro/LICENSE", f"{_SANS}/LICENSE"),
+            ("plugin/notes/notes.js", "reveal.js/plugin/notes/notes.js"),
+            ("LICENSE", "reveal.js/LICENSE"),
+        ],
+    },
+    {
+        "name": "jquery",
+        "version": "3.7.1",
+        "files": [
+            ("dist/jquery.min.js", "jquery/jquery.min.js"),
+            ("LICENSE.txt", "jquery/LICENSE.txt"),
+        ],
+    },
+    {
+        "name": "mathjax",
+        "version": "2.7.9",
+        "files": MATHJAX2_FILES,
+    },
+)
+
+# The decks also load these files of the book bundle (copied next to them by `slides`).
+BOOK_FOR_SLIDES = ("require.js", "html-manager/", ASSETS_PATH_NAME)
+
 
 def sha256(path: Path) -> str:
     """Hex sha256 of a file."""
@@ -157,9 +223,19 @@ def _copy_selected(pkg_root: Path, files, dest: Path) -> list[Path]:
     return copied
 
 
-def vendor(dest: Path = DEFAULT_DEST) -> dict:
-    """Fetch the pinned packages, replace ``dest`` with the selected files, write checksums."""
-    dest = Path(dest)
+# bundle name -> (default folder, npm packages, extra generated files {name: text})
+BUNDLES = {
+    "book": (DEFAULT_DEST, PACKAGES, {ASSETS_PATH_NAME: ASSETS_PATH_JS}),
+    "slides": (SLIDES_DEST, SLIDES_PACKAGES, {}),
+}
+
+
+def vendor(dest: Path | None = None, bundle: str = "book") -> dict:
+    """Fetch a bundle's pinned packages into ``dest`` (replaced); write its checksums."""
+    if bundle not in BUNDLES:
+        raise ValueError(f"bundle must be one of {', '.join(BUNDLES)}, got {bundle!r}")
+    default_dest, package_list, generated = BUNDLES[bundle]
+    dest = Path(default_dest if dest is None else dest)
     if dest.name in ("_static", "") or "_static" in dest.parts:
         raise ValueError(
             f"dest must not be inside a folder named _static (JB1 would inject "
@@ -167,11 +243,11 @@ def vendor(dest: Path = DEFAULT_DEST) -> dict:
         )
     with tempfile.TemporaryDirectory(prefix="failurelab-vendor-") as tmp:
         tmp = Path(tmp)
-        records = npm_pack(PACKAGES, tmp)
+        records = npm_pack(package_list, tmp)
         staging = tmp / "staging"
         staging.mkdir()
         packages = {}
-        for p in PACKAGES:
+        for p in package_list:
             rec = records[p["name"]]
             root = _extract(tmp / rec["filename"], tmp / f"x-{rec['filename']}")
             meta = json.loads((root / "package.json").read_text())
@@ -181,14 +257,16 @@ def vendor(dest: Path = DEFAULT_DEST) -> dict:
                 "license": meta.get("license"),
                 "integrity": rec.get("integrity"),
             }
-        (staging / ASSETS_PATH_NAME).write_text(ASSETS_PATH_JS)
+        for name, text in generated.items():
+            (staging / name).write_text(text)
         files = {
             f.relative_to(staging).as_posix(): sha256(f)
             for f in sorted(staging.rglob("*"))
             if f.is_file()
         }
         manifest = {
-            "generated_by": "python -m failurelab.tools vendor",
+            "generated_by": "python -m failurelab.tools vendor"
+            + ("" if bundle == "book" else f" --bundle {bundle}"),
             "packages": packages,
             "files": files,
         }
@@ -198,6 +276,14 @@ def vendor(dest: Path = DEFAULT_DEST) -> dict:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(staging, dest)
     return manifest
+
+
+def manifest_files(dest: Path = DEFAULT_DEST) -> list[str]:
+    """The relative paths listed in ``dest/checksums.json``."""
+    path = Path(dest) / CHECKSUMS
+    if not path.is_file():
+        raise ValueError(f"{path} is missing; run `python -m failurelab.tools vendor`")
+    return sorted(json.loads(path.read_text())["files"])
 
 
 def check(dest: Path = DEFAULT_DEST) -> list[str]:
@@ -228,37 +314,55 @@ def size_bytes(dest: Path = DEFAULT_DEST) -> int:
     return sum(f.stat().st_size for f in Path(dest).rglob("*") if f.is_file())
 
 
+def _targets(args) -> list[tuple[str, Path]]:
+    """(bundle, folder) pairs the command acts on: --bundle, else all (only book with --dest)."""
+    if args.bundle == "all" or (args.bundle is None and args.dest is None):
+        if args.dest is not None:
+            raise ValueError("--dest needs a single --bundle (book or slides)")
+        return [(name, BUNDLES[name][0]) for name in BUNDLES]
+    name = args.bundle or "book"
+    return [(name, Path(args.dest) if args.dest else BUNDLES[name][0])]
+
+
 def _run(args) -> int:
-    dest = Path(args.dest)
-    if args.check:
-        problems = check(dest)
-        if problems:
-            print(f"vendor --check: {len(problems)} problem(s) in {dest}:", file=sys.stderr)
-            for p in problems:
-                print(f"  {p}", file=sys.stderr)
-            print("Re-create the files with `python -m failurelab.tools vendor`.", file=sys.stderr)
-            return 1
-        n = len(json.loads((dest / CHECKSUMS).read_text())["files"])
-        print(f"vendor --check: {n} files match {CHECKSUMS} ({size_bytes(dest) / 1e6:.2f} MB)")
-        return 0
     try:
-        manifest = vendor(dest)
-    except (RuntimeError, ValueError) as exc:
+        targets = _targets(args)
+    except ValueError as exc:
         print(f"vendor: {exc}", file=sys.stderr)
-        return 1
-    versions = ", ".join(f"{k}@{v['version']}" for k, v in manifest["packages"].items())
-    print(
-        f"vendor: {len(manifest['files'])} files from {versions} -> {dest} "
-        f"({size_bytes(dest) / 1e6:.2f} MB)"
-    )
-    return 0
+        return 2
+    status = 0
+    for bundle, dest in targets:
+        if args.check:
+            problems = check(dest)
+            if problems:
+                print(f"vendor --check: {len(problems)} problem(s) in {dest}:", file=sys.stderr)
+                for p in problems:
+                    print(f"  {p}", file=sys.stderr)
+                fix = f"python -m failurelab.tools vendor --bundle {bundle}"
+                print(f"Re-create the files with `{fix}`.", file=sys.stderr)
+                status = 1
+                continue
+            n = len(manifest_files(dest))
+            print(f"vendor --check: {n} files match {CHECKSUMS} ({size_bytes(dest) / 1e6:.2f} MB)")
+            continue
+        try:
+            manifest = vendor(dest, bundle)
+        except (RuntimeError, ValueError) as exc:
+            print(f"vendor: {exc}", file=sys.stderr)
+            return 1
+        versions = ", ".join(f"{k}@{v['version']}" for k, v in manifest["packages"].items())
+        print(
+            f"vendor: {len(manifest['files'])} files from {versions} -> {dest} "
+            f"({size_bytes(dest) / 1e6:.2f} MB)"
+        )
+    return status
 
 
 def register(subparsers) -> None:
     """Add the ``vendor`` command."""
     p = subparsers.add_parser(
         "vendor",
-        help="fetch require.js, the widget html-manager and MathJax into book/_vendor",
+        help="fetch the book's and the slides' browser libraries into book/_vendor",
         description=__doc__.split("\n\n")[0],
     )
     p.add_argument(
@@ -266,5 +370,15 @@ def register(subparsers) -> None:
         action="store_true",
         help="verify the vendored files against checksums.json (no network)",
     )
-    p.add_argument("--dest", default=str(DEFAULT_DEST), help="vendor folder (default: %(default)s)")
+    p.add_argument(
+        "--bundle",
+        choices=[*BUNDLES, "all"],
+        default=None,
+        help="which bundle (default: all; book when --dest is given)",
+    )
+    p.add_argument(
+        "--dest",
+        default=None,
+        help=f"vendor folder of a single bundle (default: {DEFAULT_DEST} / {SLIDES_DEST})",
+    )
     p.set_defaults(func=_run)
