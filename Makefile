@@ -4,11 +4,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test book execute learner slides bench vendor clean
+.PHONY: setup lab test book execute learner slides lite bench vendor clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml postBuild
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	PATH="$(abspath $(VENV))/bin:$$PATH" sh postBuild
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create or update the environment
@@ -30,6 +31,12 @@ book: $(STAMP)  ## build the HTML book (strict) into _build/html
 
 bench: $(STAMP)  ## measure the performance budgets
 	$(PY) -m failurelab.tools bench
+
+slides: $(STAMP)  ## export each chapter as an offline reveal.js deck into _build/slides
+	$(PY) -m failurelab.tools slides
+
+lite: $(STAMP)  ## build the JupyterLite site into _build/html/lite (after `make book`)
+	$(PY) -m failurelab.tools lite
 
 vendor: $(STAMP)  ## refresh vendored JS (needs the npm registry)
 	$(PY) -m failurelab.tools vendor

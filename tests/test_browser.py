@@ -6,10 +6,7 @@ desktop and a phone width; full-page screenshots go to test-artifacts/screenshot
 
 from __future__ import annotations
 
-import functools
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,9 +23,18 @@ PAGES = {
     "meta_analyses_found": "chapters/02_evidence/04_what_the_meta_analyses_found.html",
     "closeness_to_failure": "chapters/03_practice/01_measuring_closeness_to_failure.html",
     "load_reps_effort": "chapters/03_practice/02_load_reps_effort.html",
+    "dosing_effort": "chapters/03_practice/03_dosing_effort.html",
+    "monitoring": "chapters/03_practice/04_monitoring.html",
+    "short_studies": "chapters/04_limitations/01_short_studies.html",
+    "what_failure_means": "chapters/04_limitations/02_what_failure_means.html",
+    "individual_differences": "chapters/04_limitations/03_individual_differences.html",
+    "confounding_with_volume": "chapters/04_limitations/04_confounding_with_volume.html",
+    "reading_a_claim": "chapters/04_limitations/05_reading_a_claim.html",
 }
 WIDGET_PAGES = ("size_principle", "fatigue_across_a_set", "effect_sizes", "uncertainty", "pooling",
-                "closeness_to_failure", "load_reps_effort")
+                "closeness_to_failure", "load_reps_effort", "dosing_effort", "monitoring",
+                "short_studies", "what_failure_means", "individual_differences",
+                "confounding_with_volume", "reading_a_claim")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # Harmless JS errors of Jupyter Book 1.0.4 itself (shared/sources/toolchain-notes.md §1):
 # sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode
@@ -42,27 +48,6 @@ CONTROL_SELECTOR = (
 MIN_SLIDER_TRACK_PX = 100
 # a widget figure: an Image widget, or a PNG captured in an Output widget
 WIDGET_FIGURE_SELECTOR = "img.widget-image, .widget-output img, .jupyter-widgets img"
-
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    """Serve _build/html on 127.0.0.1 at a free port; stopped after the module."""
-    if built_book.returncode != 0:
-        pytest.fail("the book did not build; see _build/book-build.log")
-    handler = functools.partial(_QuietHandler, directory=str(built_book.html))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 

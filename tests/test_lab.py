@@ -484,3 +484,43 @@ def test_chapter2_ci_explorer_is_live(browser, lab):
         moved = expect_text(readout, r"with 20 people per group")
         assert moved != first
         assert session.image_digest(box) != first_image, "the figure did not change with n"
+
+
+def test_lab_extensions_are_all_compatible_and_rise_is_enabled():
+    """postBuild (run by `make setup` and Binder) leaves no incompatible or erroring extension."""
+    jupyter = Path(sys.executable).with_name("jupyter")
+    out = subprocess.run([str(jupyter), "labextension", "list"], capture_output=True, text=True,
+                         check=True, timeout=120)
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", out.stdout + out.stderr)
+    lines = {m[1]: m[0] for m in re.finditer(r"^\s+(\S+) v\S+ .*$", listing, re.MULTILINE)}
+    assert "enabled OK" in lines["jupyterlab-rise"]
+    assert not any("jupyterlite" in name for name in lines)  # JupyterLite's own: breaks JupyterLab
+    assert "jupyterlab-mathjax3" not in listing  # a JupyterLab 3 extension RISE pulls in
+    assert not re.search(r"\bX\b|incompatible|error", listing, re.IGNORECASE), listing
+
+
+def test_rise_presents_a_chapter_notebook_as_slides(browser, lab):
+    """jupyterlab-rise's slideshow page: one reveal.js section per slide of the notebook."""
+    server, folder = lab
+    nb = json.loads((CHAPTER / SIZE_NB).read_text())
+    slides = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "slide" for c in nb["cells"])
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        path = urllib.parse.quote(f"{folder}/{SIZE_NB}")
+        page.goto(f"{server.base}/rise/{path}?token={server.token}")
+        sections = page.locator(".reveal .slides > section")
+        sections.first.wait_for(timeout=SERVER_START_S * 1000)
+        page.wait_for_function("(n) => document.querySelectorAll('.reveal .slides > section').length >= n",
+                               arg=slides, timeout=30_000)
+        assert sections.count() == slides
+        first = page.evaluate("document.querySelector('.reveal .slides > section.present')?.innerText")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("(t) => document.querySelector('.reveal .slides section.present')"
+                               "?.innerText !== t", arg=first, timeout=10_000)
+        page.screenshot(path=str(SCREENSHOTS / "lab-rise.png"))
+        assert not errors, errors
+    finally:
+        context.close()

@@ -1,10 +1,11 @@
-"""Entry point: ``python -m failurelab.tools {execute,learner,vendor,bench,datasources} ...``."""
+"""Entry point: ``python -m failurelab.tools <command> ...`` (``--help`` lists the commands)."""
 
 import argparse
 import importlib
 import sys
 
-COMMANDS = ("execute", "learner", "vendor", "bench", "datasources")
+COMMANDS = ("execute", "learner", "vendor", "bench", "datasources", "slides", "bootstrap", "lite",
+            "status", "classroom", "alttext")
 
 
 def main(argv=None):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +21,21 @@ SOURCES = ("chapters/*/*.ipynb", "exercises/*.ipynb")
 def course_notebooks(root=ROOT):
     """The chapter and exercise source notebooks, in a stable order."""
     return sorted(p for pattern in SOURCES for p in root.glob(pattern))
+
+
+def toc_notebooks(root=ROOT):
+    """Notebook paths listed in ``_toc.yml``, in reading order."""
+    found = []
+
+    def walk(entries):
+        for entry in entries:
+            path = Path(root) / f"{entry.get('file', '')}.ipynb"
+            if "file" in entry and path.is_file():
+                found.append(path)
+            walk(entry.get("sections", []) + entry.get("chapters", []))
+
+    walk(yaml.safe_load((Path(root) / "_toc.yml").read_text())["parts"])
+    return found
 
 
 def execute(path, timeout=120, write=True):
@@ -34,6 +50,9 @@ def execute(path, timeout=120, write=True):
     client.execute()
     elapsed = time.perf_counter() - start
     if write:
+        from .alttext import set_alt_texts  # figures' alt text follows their new describe lines
+
+        set_alt_texts(nb)
         nbformat.write(nb, path)
     return elapsed
 

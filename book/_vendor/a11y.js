@@ -1,0 +1,97 @@
+// Accessibility fixes for markup this course does not write itself (axe-core 4.14 findings,
+// tests/test_accessibility.py). Each fix is narrow: it touches only the elements named, and
+// only when they lack what assistive technology needs; idempotent, re-applied when the DOM
+// changes (Font Awesome and the widget manager render after load). Loaded on every page
+// (html_js_files in _config.yml).
+//
+//  1. sphinx-book-theme / pydata-sphinx-theme 0.17.1
+//     - sidebar expanders `li.has-children > details > summary` hold only a chevron icon
+//       (axe "summary-name"): name them after the section they open;
+//     - the search button's aria-label "Search" omits its visible "Ctrl + K", and the colour-mode
+//       button ("Color mode") contains icons titled "Light"/"Dark"/"System Settings" (axe
+//       "label-content-name-mismatch", WCAG 2.5.3): the search button is named by its visible
+//       text; the colour-mode icons become decorative (aria-hidden, no title).
+//  2. myst-nb "hide-input" toggles: aria-label "Toggle hidden content" differs from the
+//     visible "Show code cell source" (label-content-name-mismatch): the visible text becomes
+//     the name (the hidden alternative is display:none, so it is not read).
+//  3. Sphinx 7.4 bibliography: role="doc-biblioentry" is deprecated in DPUB-ARIA 1.1, so its
+//     `role="list"` parent has no valid items (axe "aria-required-children", critical): use
+//     role="listitem" as DPUB-ARIA 1.1 recommends.
+//  4. ipywidgets rendered from saved state by @jupyter-widgets/html-manager (they appear after
+//     load, so a MutationObserver applies the fixes): slider handles (role="slider") have no
+//     name (axe "aria-input-field-name") -> the widget's description label; the explorer's
+//     figure (an Image widget) has no alt (axe "image-alt") -> the explorer's "what the figure
+//     shows" readout next to it, or a generic name when there is none.
+(function () {
+  "use strict";
+
+  function text(el) {
+    return el ? el.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function fixTheme(root) {
+    root.querySelectorAll("li.has-children > details > summary:not([aria-label])").forEach(function (s) {
+      var link = s.parentElement.parentElement.querySelector(":scope > a");
+      s.setAttribute("aria-label", "Sections of " + (text(link) || "this chapter"));
+    });
+    // The search button's visible text ("Search Ctrl + K") becomes its name.
+    root.querySelectorAll(".search-button__button[aria-label]").forEach(function (b) {
+      if (text(b)) b.removeAttribute("aria-label");
+    });
+    // Colour-mode icons: decorative inside the named button. Font Awesome turns each <i> into an
+    // <svg role="img"> titled from the <i>'s title, before or after this script runs.
+    root.querySelectorAll(".theme-switch-button[aria-label] i[title]").forEach(function (i) {
+      i.removeAttribute("title");
+    });
+    root.querySelectorAll(".theme-switch-button[aria-label] svg").forEach(function (svg) {
+      svg.querySelectorAll("title").forEach(function (t) { t.remove(); });
+      svg.removeAttribute("aria-labelledby");
+      svg.removeAttribute("role");
+      svg.setAttribute("aria-hidden", "true");
+    });
+    root.querySelectorAll('summary[aria-label="Toggle hidden content"]').forEach(function (s) {
+      if (text(s)) s.removeAttribute("aria-label");
+    });
+    root.querySelectorAll('[role="doc-biblioentry"]').forEach(function (el) {
+      el.setAttribute("role", "listitem");
+    });
+  }
+
+  function fixWidgets(root) {
+    root.querySelectorAll(".widget-slider, .widget-hslider, .widget-vslider").forEach(function (w) {
+      var label = text(w.querySelector(".widget-label"));
+      w.querySelectorAll('[role="slider"]:not([aria-label]):not([aria-labelledby])').forEach(function (h) {
+        h.setAttribute("aria-label", label || "slider");
+      });
+    });
+    root.querySelectorAll("img.widget-image:not([alt])").forEach(function (img) {
+      if (img.getAttribute("title")) return; // a widget tooltip already names it
+      var readout = null;
+      for (var sib = img.nextElementSibling; sib && !readout; sib = sib.nextElementSibling) {
+        if (sib.classList.contains("widget-html") && text(sib)) readout = sib;
+      }
+      img.setAttribute("alt", text(readout) || "Figure of the interactive explorer");
+    });
+  }
+
+  function run() {
+    fixTheme(document);
+    fixWidgets(document);
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        fixTheme(document);
+        fixWidgets(document);
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", run);
+  } else {
+    run();
+  }
+})();

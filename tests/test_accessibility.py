@@ -1,0 +1,168 @@
+"""Accessibility of every page of the built book: axe-core in Debian chromium, plus a figure check.
+
+Pages are discovered from _build/html (every .html except Sphinx's generated genindex/search
+pages, the root redirect and folders starting with "_"), so new chapters are covered without
+editing this file. Each page is audited at a desktop and a phone width after its widgets and
+math have rendered; the test fails on any "serious" or "critical" axe violation and lists rule,
+impact, selectors and page. Rules are never disabled here. Fixes for markup the course does not
+write itself live in book/_vendor/a11y.js (documented there); figure alt text comes from
+`python -m failurelab.tools alttext`.
+
+axe-core is vendored from npm (tests/_vendor/axe-core/, version and sha256 in axe-core.json);
+the first test proves the committed file is the recorded one. Screenshots of pages with
+findings go to test-artifacts/accessibility/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from test_browser import VIEWPORTS, open_page
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+AXE_DIR = REPO_ROOT / "tests" / "_vendor" / "axe-core"
+AXE_JS = AXE_DIR / "axe.min.js"
+AXE_RECORD = json.loads((AXE_DIR / "axe-core.json").read_text())
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "accessibility"
+FAILING_IMPACTS = ("serious", "critical")
+GENERATED_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
+# an alt text that is only a file name or path, as myst-nb writes by default
+PATH_LIKE = re.compile(r"^\S*(?:/|\\)?[\w.-]+\.(?:png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(" "))}));
+}"""
+
+# Every <img> in the page content: alt text, and whether it sits in a <figure> with a caption.
+IMAGES = """() => Array.from(document.querySelectorAll("main img, article img")).map(img => {
+  const fig = img.closest("figure");
+  const cap = fig && fig.querySelector("figcaption");
+  return {alt: img.getAttribute("alt"), src: (img.getAttribute("src") || "").slice(0, 80),
+          captioned: !!(cap && cap.textContent.trim())};
+})"""
+
+
+def book_pages(html_dir: Path) -> list[str]:
+    """Relative URLs of the book's pages in ``html_dir`` (sorted)."""
+    html_dir = Path(html_dir)
+    if not html_dir.is_dir():
+        raise ValueError(f"{html_dir} is not a folder; build the book first")
+    pages = []
+    for path in html_dir.rglob("*.html"):
+        rel = path.relative_to(html_dir)
+        if any(part.startswith(("_", ".")) for part in rel.parts):
+            continue
+        if len(rel.parts) == 1 and (rel.name in GENERATED_PAGES or rel.name == "index.html"):
+            continue  # Sphinx's generated pages, and index.html (a redirect to the intro)
+        pages.append(rel.as_posix())
+    return sorted(pages)
+
+
+def bad_images(images: list[dict]) -> list[str]:
+    """Images without a usable text alternative: empty or path-like alt and no caption."""
+    problems = []
+    for img in images:
+        alt = (img.get("alt") or "").strip()
+        if img.get("captioned") or (alt and not PATH_LIKE.match(alt)):
+            continue
+        problems.append(f"<img src={img['src']!r} alt={img.get('alt')!r}>")
+    return problems
+
+
+def _wait_until_rendered(page):
+    """Saved widgets drawn, math typeset, and a11y.js's widget fixes applied (two frames)."""
+    views = page.locator("script[type='application/vnd.jupyter.widget-view+json']").count()
+    if views:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jupyter-widgets').length >= n", arg=views, timeout=30_000
+        )
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('img.widget-image')).every(i => i.complete)",
+            timeout=30_000,
+        )
+    if page.locator(".math").count():
+        page.locator("mjx-container >> visible=true").first.wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+@pytest.fixture(scope="module")
+def pages(built_book):
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # screenshots of this run's findings only
+    found = book_pages(built_book.html)
+    assert "book/intro.html" in found, f"the intro page is missing from {built_book.html}"
+    return found
+
+
+def test_axe_core_is_the_recorded_release():
+    assert AXE_RECORD["package"] == "axe-core" and AXE_RECORD["version"].startswith("4.")
+    for name, digest in AXE_RECORD["files"].items():
+        data = (AXE_DIR / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, f"{name} differs from axe-core.json"
+    assert AXE_JS.read_text()[:40].startswith(f"/*! axe v{AXE_RECORD['version']}")
+
+
+def test_book_pages_are_discovered(tmp_path):
+    for rel in ("book/intro.html", "chapters/01_x/01_a.html", "genindex.html", "search.html",
+                "index.html", "_static/x.html", "_sources/y.html", "exercises/e.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("<html></html>")
+    assert book_pages(tmp_path) == ["book/intro.html", "chapters/01_x/01_a.html", "exercises/e.html"]
+    with pytest.raises(ValueError, match="build the book first"):
+        book_pages(tmp_path / "missing")
+
+
+def test_bad_images_flags_paths_and_empty_alt():
+    images = [
+        {"alt": "../../_images/3f2a.png", "src": "a.png", "captioned": False},
+        {"alt": "", "src": "b.png", "captioned": False},
+        {"alt": None, "src": "c.png", "captioned": False},
+        {"alt": "What the figure shows: thresholds run from 1 to 50.", "src": "d.png", "captioned": False},
+        {"alt": "", "src": "e.png", "captioned": True},
+        {"alt": "figure.png", "src": "f.png", "captioned": False},
+    ]
+    flagged = bad_images(images)
+    assert [f.split("'")[1] for f in flagged] == ["a.png", "b.png", "c.png", "f.png"]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_no_serious_axe_violations_and_figures_have_text(browser, site, pages, viewport):
+    axe = AXE_JS.read_text()
+    findings, figure_problems, timings = [], [], []
+    for rel in pages:
+        start = time.perf_counter()
+        context, page, _failed, _errors = open_page(browser, f"{site}/{rel}", VIEWPORTS[viewport])
+        try:
+            _wait_until_rendered(page)
+            page.add_script_tag(content=axe)
+            violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING_IMPACTS]
+            for v in violations:
+                targets = "; ".join(v["targets"][:5]) + (" ..." if len(v["targets"]) > 5 else "")
+                findings.append(f"{rel} @ {viewport}: {v['id']} ({v['impact']}) {v['help']} -> {targets}")
+            problems = bad_images(page.evaluate(IMAGES)) if viewport == "desktop" else []
+            figure_problems += [f"{rel}: {p}" for p in problems]
+            if violations or problems:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                shot = ARTIFACTS / f"{rel.replace('/', '__')[:-5]}-{viewport}.png"
+                page.screenshot(path=str(shot), full_page=True)
+        finally:
+            context.close()
+        timings.append(f"{rel} {time.perf_counter() - start:.1f} s")
+    print(f"axe {AXE_RECORD['version']} @ {viewport}: {len(pages)} pages; " + ", ".join(timings))
+    assert not findings, (
+        f"{len(findings)} serious/critical axe violation(s) (fix the markup, book/_vendor/a11y.js "
+        "or course.css; never disable a rule):\n" + "\n".join(findings)
+    )
+    assert not figure_problems, (
+        "figures without a text alternative (alt is empty or a file path, and no <figcaption>); "
+        "run `python -m failurelab.tools alttext` on the notebook:\n" + "\n".join(figure_problems)
+    )
