@@ -97,6 +97,18 @@ ASSETS_PATH_JS = """\
       };
     }
   });
+
+  // 3. The bundle holds a second copy of Font Awesome's CSS whose font URLs are resolved against
+  //    the page (".../<page folder>/@jupyter-widgets/<hash>.woff2", 404 on pages without MathJax,
+  //    where it is injected first). Point them at the vendored fonts as soon as the style appears.
+  var wrong = /url\\((["']?)[^"')]*?@jupyter-widgets\\//g;
+  new MutationObserver(function () {
+    document.querySelectorAll("style").forEach(function (style) {
+      if (style.textContent.indexOf("@jupyter-widgets/") >= 0) {
+        style.textContent = style.textContent.replace(wrong, "url($1" + base);
+      }
+    });
+  }).observe(document.head, { childList: true, subtree: true, characterData: true });
 })();
 """
 ASSETS_PATH_NAME = "widgets-assets-path.js"
