@@ -30,12 +30,14 @@ QUESTIONS = (
                               "two papers were mixed up.")),
     ("outcome", "Which outcome?", ("Strength is not hypertrophy, and 1RM is not isometric "
                                   "strength: a number from one outcome says nothing about "
-                                  "another.")),
+                                  "another. A number must be one the source reports for that "
+                                  "outcome.")),
     ("comparison", "Which comparison?", ("Failure vs non-failure, near failure vs far from it, "
                                         "or heavy vs light load with every set to failure are "
                                         "different questions.")),
     ("sign", "Which sign?", ("Papers differ in what a positive effect favours; check the "
-                            "direction before reading a number.")),
+                            "direction before reading a number, and whether the claim gives "
+                            "the direction the source found.")),
     ("studies", "How many studies (and people)?", ("A subgroup of two studies or a trial of 19 "
                                                   "people gives a wide interval.")),
     ("population", "Which population?", ("Untrained and trained lifters, young and old adults "
@@ -88,6 +90,8 @@ LINKED_ROWS = {
 
 #: What the brief says on each question: (verbatim fragment of the claim or None, verdict,
 #: comment). Questions not listed are "not stated". Verdicts and comments: fact-check.md §0.
+NUMBERS_6 = ("on hypertrophy were estimated at around 0.1 to 0.2, with 95% confidence intervals "
+             "spanning from -0.3 to 0.5")  # claim 6: numbers that no source reports
 BRIEF = {
     (1, "lopez2021"): {
         "study": ("A 2022 network meta-analysis", WRONG,
@@ -139,18 +143,23 @@ BRIEF = {
         "outcome": ("comparable muscle growth", MATCHES, ""),
         "comparison": ("failure and non-failure protocols", MATCHES, ""),
         "sign": ("comparable muscle growth across untrained and trained participants", WRONG,
-                 "In trained participants the estimate favours failure: ES 0.15 (0.03 to 0.26)."),
+                 ("In trained participants the estimate favours failure: ES 0.15 (0.03 to "
+                  "0.26). A wrong direction for a subgroup, not a flipped sign convention.")),
         "studies": ("limited to only two studies", MATCHES,
                     "2 studies (secondary, verify before quoting)."),
         "population": ("across untrained and trained participants", CAVEAT,
                        "Untrained-subgroup estimates are not available."),
     },
     (6, "grgic2022"): {
-        "outcome": ("on hypertrophy", MATCHES, ""),
+        "outcome": (NUMBERS_6, WRONG, ("The outcome (hypertrophy) matches, but no source reports "
+                                       "these numbers. Grgic 2022: ES 0.22 (95 % CI -0.11 to "
+                                       "0.55).")),
         "comparison": ("failure versus non-failure", MATCHES, ""),
     },
     (6, "refalo2023"): {
-        "outcome": ("on hypertrophy", MATCHES, ""),
+        "outcome": (NUMBERS_6, WRONG, ("The outcome (hypertrophy) matches, but no source reports "
+                                       "these numbers. Refalo 2023: ES 0.19 (0.00 to 0.37), any "
+                                       "definition; 0.12 (-0.13 to 0.37), momentary failure.")),
         "comparison": ("failure versus non-failure", CAVEAT,
                        ("The estimate depends on the definition of failure: any definition "
                        "0.19, momentary muscular failure 0.12.")),
@@ -228,13 +237,19 @@ def _fmt(x):
     return f"{x:g}".replace("-", "\u2212")
 
 
-def estimate_text(row):
-    """'ES 0.22 (95 % CI −0.11 to 0.55)' for a meta_analyses row (estimate, CI where given)."""
+def estimate_text(row, with_verification=False):
+    """'ES 0.22 (95 % CI −0.11 to 0.55)' for a meta_analyses row (estimate, CI where given).
+
+    With ``with_verification``, a value that is not abstract-verified carries its level, e.g.
+    '(secondary, verify before quoting)' (fact-check.md: quote a number only with its mark).
+    """
     if pd.isna(row["estimate"]):
         return "no single estimate given"
     text = f"{row['effect_measure'].split(' ')[0]} {_fmt(row['estimate'])}"
     if pd.notna(row["ci_low"]) and pd.notna(row["ci_high"]):
         text += f" (95 % CI {_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})"
+    if with_verification and row["verification"] != "abstract-verified":
+        text += f" ({row['verification']})"
     return text
 
 
@@ -273,7 +288,8 @@ def _source_answers(claim_id, source_key):
     comparisons = list(dict.fromkeys(rows["comparison"]))
     return {
         "study": f"{first['study']}, {info['kind']} (doi:{first['doi']})",
-        "outcome": "; ".join(f"{row_label(r, several)}: {estimate_text(r)}" for _, r in rows.iterrows()),
+        "outcome": "; ".join(f"{row_label(r, several)}: {estimate_text(r, True)}"
+                             for _, r in rows.iterrows()),
         "comparison": "; ".join(comparisons),
         "sign": "; ".join(dict.fromkeys(rows["sign_convention"])),
         "studies": "; ".join(ks) if ks else info["studies"],

@@ -115,6 +115,11 @@ def test_numbers_that_no_source_gives():
            for r in cl.checklist(*key).estimates.itertuples()]
     assert cis == [(-0.11, 0.55), (0.0, 0.37), (-0.13, 0.37)]
     assert all(ci != said["ci"] for ci in cis)
+    # the invented numbers are an error the grid shows (review J, I6), in the outcome row
+    for key in [(6, "grgic2022"), (6, "refalo2023")]:
+        check = cl.checklist(*key)
+        assert check.problems() == ["outcome"]
+        assert "no source reports these numbers" in check.table.loc["outcome", "comment"]
 
 
 def test_source_side_comes_from_the_data():
@@ -127,11 +132,22 @@ def test_source_side_comes_from_the_data():
         assert meta.loc[ids[0], "sign_convention"] in check.table.loc["sign", "source_says"]
     trained = cl.checklist(5).table.loc["studies", "source_says"]
     assert "trained participants: 2 studies (secondary)" in trained
+    # every secondary estimate carries its level on the source side (review J, I4)
+    meta_rows = load("meta_analyses").set_index("id")
+    for key, ids in cl.LINKED_ROWS.items():
+        outcome = cl.checklist(*key).table.loc["outcome", "source_says"]
+        secondary = (meta_rows.loc[list(ids), "verification"] != "abstract-verified").sum()
+        assert outcome.count("(secondary, verify before quoting)") == secondary
+    assert cl.checklist(1).table.loc["outcome", "source_says"].count("verify before quoting") == 3
 
 
 def test_estimate_text_and_years():
     row = load("meta_analyses").set_index("id").loc["grgic2022-hypertrophy"]
     assert cl.estimate_text(row) == "ES 0.22 (95 % CI \u22120.11 to 0.55)"
+    assert cl.estimate_text(row, with_verification=True) == cl.estimate_text(row)  # abstract
+    lopez = load("meta_analyses").set_index("id").loc["lopez2021-hypertrophy-high-vs-low"]
+    assert cl.estimate_text(lopez, with_verification=True) == (
+        "SMD 0.12 (95 % CI \u22120.06 to 0.29) (secondary, verify before quoting)")
     assert cl.years("A 2022 network meta-analysis of 28 studies") == [2022]
     assert cl.years("no year") == []
 

@@ -95,3 +95,32 @@ def test_kernel_free_twin_over_the_compound_rir():
     html = kernel_free_twin(ex, "compound_rir", list(range(7)))
     assert html.count("<img ") == 7 and len(html) < 600_000
     assert ex.state["compound_rir"] == 2  # restored
+
+
+def test_slider_width_leaves_a_usable_track():
+    from failurelab.widgets.practice import SLIDER_TRACK_PX, slider_width
+
+    assert slider_width("n") == f"{round(7.5) + 96 + SLIDER_TRACK_PX}px"
+    assert slider_width("n", "600px") == "600px"  # a wider request wins
+    long = "Leg extension: sets/week"
+    assert int(slider_width(long, "250px")[:-2]) == round(7.5 * len(long)) + 96 + SLIDER_TRACK_PX
+    with pytest.raises(ValueError, match="description"):
+        slider_width("")
+
+
+def test_every_chapter_3_4_slider_keeps_its_track():
+    """The browser test measured tracks < 100 px when widths were typed by hand (review K)."""
+    from failurelab.widgets.limitations import MeasurementErrorExplorer, StudyDesignExplorer
+    from failurelab.widgets.practice import SLIDER_TRACK_PX
+    from failurelab.widgets.responses import (IndividualResponsesExplorer,
+                                              VolumeConfoundingExplorer)
+
+    for explorer in (WeeklyPlanExplorer(), StudyDesignExplorer(replications=200),
+                     MeasurementErrorExplorer(replications=200), IndividualResponsesExplorer(),
+                     VolumeConfoundingExplorer()):
+        for control in explorer.controls.values():
+            if "Slider" in type(control).__name__:
+                width = int(control.layout.width.removesuffix("px"))
+                track = width - 7.5 * len(control.description) - 96
+                assert track >= SLIDER_TRACK_PX - 1, (type(explorer).__name__, control.description)
+                assert control.layout.max_width == "100%"  # still fits a phone screen

@@ -141,6 +141,19 @@ def test_measurement_error_explorer_readout_and_refusal():
     assert ex.update(reliability=0.8) is not None and ex.error is None
 
 
+def test_measurement_error_explorer_reaches_80_percent_at_reliability_0_6():
+    """Notebook 4.2's prompt: at reliability 0.6 raise n until 80 % power (106 per group)."""
+    from statsmodels.stats.power import TTestIndPower
+
+    ex = MeasurementErrorExplorer(reliability=0.6, replications=200)
+    needed = ex.state["n_for_80"]
+    assert needed == 106 and ex.controls["n"].max >= needed
+    assert TTestIndPower().power(0.5 * math.sqrt(0.6), nobs1=needed, alpha=0.05) >= 0.8
+    assert TTestIndPower().power(0.5 * math.sqrt(0.6), nobs1=needed - 1, alpha=0.05) < 0.8
+    s = ex.update(n=needed)
+    assert s is not None and s["power_analytic"] >= 0.8
+
+
 def _fmt(x):
     return f"{x:.2f}"
 

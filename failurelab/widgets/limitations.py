@@ -149,7 +149,7 @@ class StudyDesignExplorer(Explorer):
             true_effect=_slider(widgets.FloatSlider, true_effect, 0, 1.5, 0.05,
                                 "True effect (SMD)", readout_format=".2f"),
             error_ratio=_slider(widgets.FloatSlider, error_ratio, 0, 1.5, 0.05,
-                                "Measurement error (\u00d7 SD of 8-week gains)", width="460px",
+                                "Error (\u00d7 SD of 8-week gains)",
                                 readout_format=".2f"),
         )
         self._build_figure()
@@ -232,6 +232,7 @@ class StudyDesignExplorer(Explorer):
 # == 4.2 what failure means: measurement error -> power (helper D) ===============================
 
 REL_GRID = tuple(np.round(np.linspace(0.2, 1.0, 81), 3))
+MEASUREMENT_N_MAX = 150  # 80 % power at reliability 0.6 and d = 0.5 needs 106 per group
 X_CHANGE = np.linspace(-4.5, 6.0, 300)  # axis of the change distributions (true-SD units)
 
 
@@ -278,7 +279,7 @@ class MeasurementErrorExplorer(Explorer):
                                 readout_format=".2f"),
             true_effect=_slider(widgets.FloatSlider, true_effect, 0, 1.5, 0.05,
                                 "True effect (SMD)", readout_format=".2f"),
-            n=_slider(widgets.IntSlider, n, 5, 100, 1, "n per group"),
+            n=_slider(widgets.IntSlider, n, 5, MEASUREMENT_N_MAX, 1, "n per group"),
         )
         self._build_figure()
         super().__init__()

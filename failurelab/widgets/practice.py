@@ -30,11 +30,27 @@ SIM_LABEL = "teaching simulation \u2014 bias from Halperin 2022, spread assumed"
 MODEL_LABEL = "chapter-1 model (teaching mapping)"
 
 
+# A slider's track is its width minus the description and the readout. On the book's desktop
+# page a description character takes about 7 px and the readout with its margins about 96 px.
+SLIDER_TRACK_PX = 150  # the browser test asks for at least 100 px (tests/test_browser.py)
+_LABEL_PX_PER_CHAR, _READOUT_PX = 7.5, 96
+
+
+def slider_width(description, width=None):
+    """Slider width in px: ``width`` if given, raised so the track keeps ``SLIDER_TRACK_PX``."""
+    if not isinstance(description, str) or not description:
+        raise ValueError("a slider needs a non-empty description")
+    needed = round(_LABEL_PX_PER_CHAR * len(description)) + _READOUT_PX + SLIDER_TRACK_PX
+    given = 0 if width is None else int(str(width).removesuffix("px"))
+    return f"{max(needed, given)}px"
+
+
 def _slider(cls, value, low, high, step, description, width="360px", **kw):
+    # max_width 100% keeps it on a phone screen; the controls' box wraps (base.Explorer)
     return cls(value=value, min=low, max=high, step=step, description=description,
                style={"description_width": "initial"},
-               layout=widgets.Layout(width=width, max_width="100%"), continuous_update=False,
-               **kw)
+               layout=widgets.Layout(width=slider_width(description, width), max_width="100%"),
+               continuous_update=False, **kw)
 
 
 # -- 3.1 how close was I? -------------------------------------------------------------------------

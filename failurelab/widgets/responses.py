@@ -98,7 +98,7 @@ class IndividualResponsesExplorer(Explorer):
         self.fixed.update(fixed)
         self.controls = dict(
             sd_response=_slider(widgets.FloatSlider, sd_response, 0, 2, 0.1,
-                                "True SD of responses to failure (mm)", width="420px",
+                                "True SD of responses (mm)",
                                 readout_format=".1f"),
             sd_noise=_slider(widgets.FloatSlider, sd_noise, 0.2, 2, 0.1, "Noise SD (mm)",
                              readout_format=".1f"),
