@@ -17,8 +17,8 @@ setup: $(STAMP)  ## create or update the environment
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) chapters/01_mechanism/01_size_principle.ipynb
 
-test: $(STAMP)  ## every test: unit, data, notebooks (nbval), exercises, book, browser
-	$(PY) -m pytest --nbval
+test: $(STAMP)  ## every test: unit, data, notebooks (nbval), exercises, book, browser, accessibility
+	$(PY) -m pytest --nbval -n auto --dist loadfile
 
 execute: $(STAMP)  ## re-execute chapter and exercise notebooks (stores outputs + widget state)
 	$(PY) -m failurelab.tools execute
