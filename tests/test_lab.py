@@ -33,7 +33,9 @@ CHAPTER = REPO_ROOT / "chapters" / "01_mechanism"
 SIZE_NB = "01_size_principle.ipynb"
 SET_NB = "02_fatigue_across_a_set.ipynb"
 CI_NB = "02_uncertainty.ipynb"  # chapter 2
-NOTEBOOKS = {SIZE_NB: CHAPTER, SET_NB: CHAPTER, CI_NB: REPO_ROOT / "chapters" / "02_evidence"}
+LOG_NB = "04_monitoring.ipynb"  # chapter 3: the log explorer loads the learner's own CSV
+NOTEBOOKS = {SIZE_NB: CHAPTER, SET_NB: CHAPTER, CI_NB: REPO_ROOT / "chapters" / "02_evidence",
+             LOG_NB: REPO_ROOT / "chapters" / "03_practice"}
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 VIEWPORT = {"width": 1400, "height": 900}
@@ -524,3 +526,38 @@ def test_rise_presents_a_chapter_notebook_as_slides(browser, lab):
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_log_explorer_upload_explains_a_bad_file_and_keeps_the_session(browser, lab, tmp_path):
+    """A learner's malformed CSV: a message naming row and column, the last figure stays; a good
+    file then replaces the synthetic log."""
+    bad = tmp_path / "my_log.csv"
+    bad.write_text("date,exercise,set,weight_kg,reps,rir,failure\n"
+                   "2024-05-01,Deadlift,1,100,5,2,false\n2024-05-0x,Deadlift,1,100,5,2,false\n")
+    good = tmp_path / "my_good_log.csv"
+    good.write_text("date,exercise,set,weight_kg,reps,rir,failure\n"
+                    + "".join(f"2024-05-{d:02d},Deadlift,1,{100 + d},5,2,false\n" for d in (1, 4, 8, 11)))
+    with live_explorer(browser, lab, LOG_NB, "log explorer") as (session, box, readout):
+        message = box.locator("[role='alert']")
+        exercise = box.locator(".widget-dropdown").filter(has_text="Exercise").locator("select")
+        shown_text, shown_image = readout.inner_text(), session.image_digest(box)
+        options = exercise.locator("option").all_inner_texts()
+        button = box.locator("button", has_text="Load my log")
+
+        def upload(path):  # what a learner does: click the button, pick the file
+            with session.page.expect_file_chooser() as chooser:
+                button.click()
+            chooser.value.set_files(str(path))
+
+        upload(bad)
+        said = expect_text(message, r"^Not loaded: .*row 2, column date")  # data rows, header not counted
+        assert "my_log.csv" in said
+        session.wait_kernel_settled()
+        assert readout.inner_text() == shown_text, "a bad file changed the sentence"
+        assert session.image_digest(box) == shown_image, "a bad file replaced the figure"
+        assert exercise.locator("option").all_inner_texts() == options
+        upload(good)
+        expect_text(readout, r"Deadlift")
+        assert exercise.locator("option").all_inner_texts() == ["Deadlift"]
+        assert message.count() == 0 or message.inner_text() == ""
+        assert session.image_digest(box) != shown_image

@@ -21,7 +21,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
 from ..logs import LOG_COLUMNS, e1rm_trend, flag_trend, load_log
-from .base import Explorer
+from .base import Explorer, alert_html
 from .evidence import _check_controls, _num, _pct, _value
 from .practice import _slider
 
@@ -228,9 +228,8 @@ class LogExplorer(Explorer):
 
     def _refuse_file(self, error):
         self.error = error
-        self.message.value = (f'<div role="alert" style="color:#D55E00">Not loaded: '
-                              f"{html.escape(error)}. The explorer still shows "
-                              f"{html.escape(self.source)}.</div>")
+        self.message.value = alert_html(f"Not loaded: {error}. The explorer still shows "
+                                        f"{self.source}.")
 
     def _set_options(self):
         self._syncing = True
