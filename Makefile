@@ -18,7 +18,7 @@ lab: $(STAMP)  ## open the course in JupyterLab
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) chapters/01_mechanism/01_size_principle.ipynb
 
 test: $(STAMP)  ## every test: unit, data, notebooks (nbval), exercises, book, browser, accessibility
-	$(PY) -m pytest --nbval -n auto --dist loadfile
+	$(PY) -m pytest --nbval -n auto
 
 execute: $(STAMP)  ## re-execute chapter and exercise notebooks (stores outputs + widget state)
 	$(PY) -m failurelab.tools execute

@@ -3,6 +3,8 @@
 A log is a CSV file, one row per set, with the columns of :data:`LOG_COLUMNS` (``notes`` may be
 left out; extra columns are kept as text). ``data/synthetic_training_log.csv`` is an example
 (simulated). e1RM uses :func:`failurelab.practice.one_rm` (reps + RIR = reps to failure).
+Error messages name the column and the row, counting rows after the header (row 1 = the first
+set, i.e. line 2 of the file).
 """
 
 from __future__ import annotations

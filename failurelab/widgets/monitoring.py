@@ -224,7 +224,8 @@ class LogExplorer(Explorer):
     def _show_source(self):
         self.source_label.value = (
             f"Showing <b>{html.escape(self.source)}</b>. Your CSV needs the columns "
-            f"{', '.join(c for c in LOG_COLUMNS if c != 'notes')} (notes optional).")
+            f"{', '.join(c for c in LOG_COLUMNS if c != 'notes')} (notes optional); messages "
+            f"count rows after the header (row 1 = the first set).")
 
     def _refuse_file(self, error):
         self.error = error
