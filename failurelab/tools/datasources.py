@@ -10,6 +10,8 @@ from pathlib import Path
 
 from failurelab import data
 
+from .generated import write_or_check
+
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "book" / "data_sources.md"
 COMMAND = "python -m failurelab.tools datasources"
 
@@ -98,19 +100,7 @@ def render():
 
 def run(args):
     """Write the page, or with ``args.check`` report whether it is up to date (exit code)."""
-    output = Path(args.output)
-    text = render()
-    if args.check:
-        current = output.read_text(encoding="utf-8") if output.is_file() else None
-        if current != text:
-            print(f"{output} is stale or missing: run `{COMMAND}`", file=sys.stderr)
-            return 1
-        print(f"{output} is up to date")
-        return 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    print(f"wrote {output}")
-    return 0
+    return write_or_check(args.output, render(), COMMAND, args.check)
 
 
 def register(subparsers):

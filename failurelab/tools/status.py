@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 
 from .execute import ROOT, toc_notebooks
+from .generated import write_or_check
 
 PAGE = ROOT / "book" / "status.md"
 BENCH = ROOT / "book" / "_data" / "bench.json"
@@ -118,13 +118,4 @@ def register(sub):
 
 
 def _run(args):
-    text = render()
-    if args.check:
-        if not PAGE.is_file() or PAGE.read_text() != text:
-            print(f"{PAGE.relative_to(ROOT)} is out of date: run python -m failurelab.tools status",
-                  file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(text)
-    print(f"wrote {PAGE}")
-    return 0
+    return write_or_check(PAGE, render(), "python -m failurelab.tools status", args.check)
