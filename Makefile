@@ -2,6 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# No news feed, update check or PyPI extension manager: nothing in the lab asks for the web.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: setup lab test book execute learner slides lite bench vendor clean
@@ -14,8 +17,9 @@ $(STAMP): requirements.txt pyproject.toml postBuild
 
 setup: $(STAMP)  ## create or update the environment
 
-lab: $(STAMP)  ## open the course in JupyterLab
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) chapters/01_mechanism/01_size_principle.ipynb
+lab: $(STAMP)  ## open the course in JupyterLab (the whole repository, 1.1 open)
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. $(LAB_OFFLINE) \
+		chapters/01_mechanism/01_size_principle.ipynb
 
 test: $(STAMP)  ## every test: unit, data, notebooks (nbval), exercises, book, browser, accessibility
 	$(PY) -m pytest --nbval -n auto

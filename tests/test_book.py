@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -10,6 +11,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
@@ -280,3 +282,41 @@ def test_publish_workflow_deploys_only_after_the_tests_pass():
     assert build["steps"][upload_at]["with"]["path"] == "_build/html"
     assert "make test" in (REPO_ROOT / ".ci" / "run").read_text()
     assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in deploy["steps"])
+
+
+def _widget_state_extension():
+    spec = importlib.util.spec_from_file_location("widget_state", REPO_ROOT / "book/_ext/widget_state.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("doc", chapter_notebooks())
+def test_every_widget_view_has_its_saved_state(doc):
+    nb = nbformat.read(REPO_ROOT / f"{doc}.ipynb", as_version=4)
+    assert _widget_state_extension().missing_widget_models(nb) == []
+
+
+def test_a_view_without_saved_state_is_named_by_cell():
+    nb = nbformat.read(REPO_ROOT / f"{chapter_notebooks()[0]}.ipynb", as_version=4)
+    extension = _widget_state_extension()
+    nb.metadata.widgets[WIDGET_STATE]["state"].clear()  # as after a live session saved new ids
+    missing = extension.missing_widget_models(nb)
+    assert missing and all(m.startswith("cell ") for m in missing)
+
+
+def test_the_book_build_fails_on_a_view_without_saved_state(tmp_path):
+    """A small book with one notebook whose explorer lost its state: the build must stop."""
+    nb = nbformat.read(REPO_ROOT / f"{chapter_notebooks()[0]}.ipynb", as_version=4)
+    nb.metadata.widgets[WIDGET_STATE]["state"].clear()
+    nbformat.write(nb, tmp_path / "page.ipynb")
+    shutil.copytree(REPO_ROOT / "book/_ext", tmp_path / "_ext")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    (tmp_path / "_config.yml").write_text(
+        "title: t\nexecute:\n  execute_notebooks: 'off'\n"
+        "sphinx:\n  local_extensions:\n    widget_state: _ext\n")
+    build = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(tmp_path)],
+                           capture_output=True, text=True, timeout=600)
+    assert build.returncode != 0
+    assert "widget views without saved state" in build.stdout + build.stderr
+    assert "page.ipynb: cell " in build.stdout + build.stderr

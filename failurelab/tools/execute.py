@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,12 @@ def toc_notebooks(root=ROOT):
     return found
 
 
+def installed_kernelspec(name="python3"):
+    """The notebook ``kernelspec`` entry JupyterLab writes for the installed kernel ``name``."""
+    spec = KernelSpecManager().get_kernel_spec(name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": name}
+
+
 def execute(path, timeout=120, write=True):
     """Execute ``path`` (in place unless ``write`` is False); returns the wall time in seconds."""
     path = Path(path).resolve()
@@ -49,6 +56,7 @@ def execute(path, timeout=120, write=True):
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
+    nb.metadata["kernelspec"] = installed_kernelspec()  # so opening it in JupyterLab changes nothing
     if write:
         from .alttext import set_alt_texts  # figures' alt text follows their new describe lines
 
