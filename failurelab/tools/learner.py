@@ -18,10 +18,13 @@ markers; the markers are upper case and must be written exactly as shown):
   that tag from every cell whose solution it removed.
 
 The learner copy records a sha256 of its own content (cell types, sources, outputs, execution
-counts -- what a learner can change) in ``metadata.failurelab.generated_sha256``. A learner's
-edited copy is never overwritten: when the existing copy no longer matches its recorded hash
-(edited, run, or not made by this tool), the new version is written beside it as
-``<name>.new.ipynb`` and the command says so. ``--check`` writes nothing and exits 1 if any
+counts, cell tags and metadata, notebook metadata -- what a learner can change) in
+``metadata.failurelab.generated_sha256``. A learner's edited copy is never overwritten: when the
+existing copy no longer matches its recorded hash (edited, run, or not made by this tool), the
+new version is written beside it as ``<name>.new.ipynb``, and the command says so. The same rule
+protects that ``.new`` copy: once edited, the next version goes to ``<name>.new-2.ipynb`` (then
+``-3``, ...). A file that cannot be read or written is reported on one line and the others are
+still processed. ``--check`` writes nothing and exits 1 if any
 learner copy is missing or differs from what would be generated (CI), 0 otherwise.
 """
 
@@ -127,18 +130,29 @@ def solution_lines(nb) -> list[str]:
     return removed
 
 
+# Metadata a front end rewrites on its own (run timing, output collapsing, the kernel it found),
+# so it does not count as a learner's edit.
+_VOLATILE_CELL_METADATA = _DROP_CELL_METADATA
+_VOLATILE_NB_METADATA = ("failurelab", "kernelspec", "language_info", "widgets")
+
+
 def content_sha256(nb) -> str:
-    """sha256 of what a learner can change: cell types, sources, outputs, execution counts."""
+    """sha256 of what a learner can change: cells (type, source, outputs, execution count, tags
+    and other metadata) and the notebook's own metadata."""
     cells = []
     for cell in nb.cells:
-        item = {"cell_type": cell.cell_type, "source": cell.source}
+        item = {"cell_type": cell.cell_type, "source": cell.source,
+                "metadata": {k: v for k, v in cell.get("metadata", {}).items()
+                             if k not in _VOLATILE_CELL_METADATA}}
         if cell.cell_type == "code":
             item["outputs"] = cell.get("outputs", [])
             item["execution_count"] = cell.get("execution_count")
         if "attachments" in cell:
             item["attachments"] = cell["attachments"]
         cells.append(item)
-    text = json.dumps(cells, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    meta = {k: v for k, v in nb.get("metadata", {}).items() if k not in _VOLATILE_NB_METADATA}
+    text = json.dumps({"cells": cells, "metadata": meta}, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -194,8 +208,10 @@ def learner_path(source: Path, out_dir: Path | None = None) -> Path:
     return (out_dir or source.parent / LEARNER_DIR) / source.name
 
 
-def new_path(target: Path) -> Path:
-    return target.with_name(f"{target.stem}.new{target.suffix}")
+def new_path(target: Path, number: int = 1) -> Path:
+    """``<name>.new.ipynb``, then ``<name>.new-2.ipynb``, ``-3``, ... beside ``target``."""
+    suffix = "" if number == 1 else f"-{number}"
+    return target.with_name(f"{target.stem}.new{suffix}{target.suffix}")
 
 
 def generate(source: Path, target: Path) -> str:
@@ -239,6 +255,19 @@ def _existing_state(target: Path) -> str:
     return "untouched" if is_untouched(nb) else "edited"
 
 
+def _free_beside(target: Path, text: str) -> Path:
+    """The first ``.new`` path that is missing, untouched, or was made from this same version
+    (edited since: the learner has it already)."""
+    version = recorded_sha256(nbformat.reads(text, as_version=4))
+    number = 1
+    while True:
+        beside = new_path(target, number)
+        state = _existing_state(beside)
+        if state != "edited" or recorded_sha256(nbformat.read(beside, as_version=4)) == version:
+            return beside
+        number += 1
+
+
 def sync(source: Path, target: Path, write: bool = True) -> Outcome:
     """Bring one learner copy up to date (or, with ``write=False``, only say whether it is)."""
     text = generate(source, target)
@@ -251,8 +280,9 @@ def sync(source: Path, target: Path, write: bool = True) -> Outcome:
                   "edited": "edited (differs from its recorded hash)"}[state]
         return Outcome(target, "stale", detail)
     if state == "edited":
-        beside = new_path(target)
-        _write(beside, text)
+        beside = _free_beside(target, text)
+        if _existing_state(beside) != "edited":
+            _write(beside, text)
         return Outcome(target, "kept-edited", str(beside))
     _write(target, text)
     return Outcome(target, "created" if state == "missing" else "updated")
@@ -272,7 +302,7 @@ def run(sources, out_dir=None, check=False, stream=None) -> int:
     if not sources:
         print("learner: no exercise notebooks found", file=stream)
         return 1
-    stale = 0
+    stale = failed = 0
     for source in sources:
         target = learner_path(source, Path(out_dir) if out_dir else None)
         try:
@@ -280,6 +310,12 @@ def run(sources, out_dir=None, check=False, stream=None) -> int:
         except LearnerError as exc:
             print(f"learner: ERROR {exc}", file=stream)
             return 2
+        except (OSError, nbformat.reader.NotJSONError, json.JSONDecodeError) as exc:
+            failed += 1
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            print(f"ERROR     {_show(source)}: {reason} (close open learner notebooks, "
+                  f"check the path and permissions)", file=stream)
+            continue
         if outcome.action == "stale":
             stale += 1
             print(f"STALE     {_show(target)}: {outcome.detail}", file=stream)
@@ -292,7 +328,7 @@ def run(sources, out_dir=None, check=False, stream=None) -> int:
         print(f"learner: {stale} learner cop{'y is' if stale == 1 else 'ies are'} stale; "
               f"run `{GENERATED_BY}`", file=stream)
         return 1
-    return 0
+    return 2 if failed else 0
 
 
 def register(subparsers) -> None:
