@@ -7,7 +7,7 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
 	--LabApp.extension_manager=readonly
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test book execute learner slides lite bench vendor clean
+.PHONY: setup lab test book execute learner slides lite bench vendor lock clean
 
 $(STAMP): requirements.txt pyproject.toml postBuild
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +44,13 @@ lite: $(STAMP)  ## build the JupyterLite site into _build/html/lite (after `make
 
 vendor: $(STAMP)  ## refresh vendored JS (needs the npm registry)
 	$(PY) -m failurelab.tools vendor
+
+LOCK_VENV := _build/lock-venv
+lock:  ## regenerate the pinned requirements.txt from requirements.in (needs the package registry)
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+		{ python3 -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q pip-tools==7.6.2; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --strip-extras \
+		--allow-unsafe --no-emit-index-url --no-emit-find-links requirements.in -o requirements.txt
 
 clean:
 	rm -rf _build .jupyter_cache test-artifacts

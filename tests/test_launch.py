@@ -117,6 +117,23 @@ def test_binder_files_pin_a_python_the_requirements_support():
     assert not any((ROOT / name).exists() for name in ("binder", ".binder", "environment.yml"))
 
 
+
+def test_the_lock_pins_every_direct_dependency_of_its_input_file():
+    """requirements.txt is pip-compile's output for requirements.in: every package named there
+    is pinned with ==, every pin says which input pulled it in, and nothing is pinned twice."""
+    wanted = {re.split(r"[\[<>=!~ ]", ln.strip())[0].lower().replace("_", "-")
+              for ln in (ROOT / "requirements.in").read_text().splitlines()
+              if ln.strip() and not ln.lstrip().startswith(("#", "-"))}
+    text = (ROOT / "requirements.txt").read_text()
+    assert "make lock" in text.split("\n-e .")[0]
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)\n((?:\s+#.*\n)+)", text, flags=re.M)
+    names = [name.lower().replace("_", "-") for name, _, _ in pins]
+    assert len(names) == len(set(names))
+    assert wanted <= set(names), sorted(wanted - set(names))
+    assert all("# via" in via for _, _, via in pins)
+    bare = [ln for ln in text.splitlines() if ln and not ln.startswith((" ", "#", "-e ."))]
+    assert len(bare) == len(pins)  # no line that is neither a pin nor its annotation
+
 def test_repo2docker_reads_the_repository_as_it_is(tmp_path):
     _slow("repo2docker is installed from PyPI into a scratch venv")
     venv = tmp_path / "r2d"
