@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import KNOWN_JB1_ERRORS, VIEWPORTS, open_page
+from helpers import KNOWN_JB1_ERRORS, VIEWPORTS, book_pages, open_page
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 AXE_DIR = REPO_ROOT / "tests" / "_vendor" / "axe-core"
@@ -31,7 +31,6 @@ AXE_JS = AXE_DIR / "axe.min.js"
 AXE_RECORD = json.loads((AXE_DIR / "axe-core.json").read_text())
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "accessibility"
 FAILING_IMPACTS = ("serious", "critical")
-GENERATED_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 # an alt text that is only a file name or path, as myst-nb writes by default
 PATH_LIKE = re.compile(r"^\S*(?:/|\\)?[\w.-]+\.(?:png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 
@@ -49,22 +48,6 @@ IMAGES = """() => Array.from(document.querySelectorAll("main img, article img"))
   return {alt: img.getAttribute("alt"), src: (img.getAttribute("src") || "").slice(0, 80),
           captioned: !!(cap && cap.textContent.trim())};
 })"""
-
-
-def book_pages(html_dir: Path) -> list[str]:
-    """Relative URLs of the book's pages in ``html_dir`` (sorted)."""
-    html_dir = Path(html_dir)
-    if not html_dir.is_dir():
-        raise ValueError(f"{html_dir} is not a folder; build the book first")
-    pages = []
-    for path in html_dir.rglob("*.html"):
-        rel = path.relative_to(html_dir)
-        if any(part.startswith(("_", ".")) for part in rel.parts):
-            continue
-        if len(rel.parts) == 1 and (rel.name in GENERATED_PAGES or rel.name == "index.html"):
-            continue  # Sphinx's generated pages, and index.html (a redirect to the intro)
-        pages.append(rel.as_posix())
-    return sorted(pages)
 
 
 def bad_images(images: list[dict]) -> list[str]:

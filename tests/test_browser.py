@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import KNOWN_JB1_ERRORS, VIEWPORTS, book_pages, open_page
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
@@ -36,11 +37,6 @@ WIDGET_PAGES = ("size_principle", "fatigue_across_a_set", "effect_sizes", "uncer
                 "closeness_to_failure", "load_reps_effort", "dosing_effort", "monitoring",
                 "short_studies", "what_failure_means", "individual_differences",
                 "confounding_with_volume", "reading_a_claim")
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-# Harmless JS errors of Jupyter Book 1.0.4 itself (shared/sources/toolchain-notes.md §1):
-# sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode
-# complaint with a fresh localStorage.
-KNOWN_JB1_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared", "Got invalid theme mode")
 # ipywidgets controls as rendered by the html-manager
 CONTROL_SELECTOR = (
     ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-radio, "
@@ -50,20 +46,6 @@ MIN_SLIDER_TRACK_PX = 100
 # a widget figure: an Image widget, or a PNG captured in an Output widget
 WIDGET_FIGURE_SELECTOR = "img.widget-image, .widget-output img, .jupyter-widgets img"
 
-
-
-def open_page(browser, url, viewport):
-    """Open url; return the page plus the failed requests and JS errors seen while loading."""
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    failed, errors = [], []
-    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} (HTTP {r.status})"))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return context, page, failed, errors
 
 
 def _wait_for_rendering(page, name):
@@ -176,19 +158,13 @@ def test_kernel_free_twin_responds_to_input(browser, site, name):
         context.close()
 
 
-def _book_pages(html_dir):
-    from test_accessibility import book_pages
-
-    return book_pages(html_dir)
-
-
-MAX_PAGE_BYTES = 2_000_000  # issue 6: each page <= 2 MB, shared assets (_static) excluded
+MAX_PAGE_BYTES = 2_000_000  # budget: each page <= 2 MB, shared assets (_static) excluded
 
 
 def test_page_weight_excluding_shared_assets(built_book):
     """HTML plus the images it references from _images (not _static); the largest are printed."""
     weights = {}
-    for rel in _book_pages(built_book.html):
+    for rel in book_pages(built_book.html):
         page = built_book.html / rel
         text = page.read_text()
         images = {(page.parent / src).resolve()

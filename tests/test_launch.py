@@ -16,15 +16,15 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
+import tomllib
 import yaml
-from conftest import serve_directory
+from helpers import serve_directory
 
 from failurelab.tools import bootstrap, lite
 from failurelab.tools.execute import course_notebooks, toc_notebooks

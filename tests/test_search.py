@@ -11,8 +11,7 @@ import re
 from urllib.parse import quote_plus
 
 import pytest
-from test_accessibility import book_pages
-from test_browser import VIEWPORTS, open_page
+from helpers import VIEWPORTS, book_pages, open_page
 
 # query -> (page that must be among the first results, text its <h1> contains)
 QUERIES = {

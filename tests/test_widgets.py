@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import PNG, assert_refuses
 from scipy import stats
 
 from failurelab import effect_sizes as es
@@ -27,30 +28,13 @@ from failurelab.widgets.evidence import ci_state, effect_size_state, meta_state
 from failurelab.widgets.mechanism import set_state, size_principle_state
 from failurelab.widgets.practice import how_close_state, set_plan_state
 
-PNG = b"\x89PNG\r\n\x1a\n"
-
 
 def mc_tolerance(p, n, extra=0.0):
     """Three Monte-Carlo standard errors of a proportion p estimated from n draws (+ extra)."""
     return 3 * math.sqrt(p * (1 - p) / n) + extra
 
 
-def assert_refuses(explorer, bad, words):
-    """Bad input: update() returns None, says why (naming the parameter) and keeps the figure."""
-    image, state = bytes(explorer.image.value), explorer.state
-    assert explorer.update(**bad) is None
-    for word in words:
-        assert word in explorer.error
-    assert "Not shown" in explorer.message.value and 'role="alert"' in explorer.message.value
-    assert bytes(explorer.image.value) == image and explorer.state is state
-    # controls keep their last valid value
-    for name in bad:
-        if name in explorer.controls:
-            assert explorer.controls[name].value != bad[name]
-
-
 # -- chapter 1 ----------------------------------------------------------------------------------
-
 def test_size_principle_state_counts_units():
     none, some, full = (size_principle_state(e) for e in (0, 30, 100))
     assert none["n_recruited"] == 0 and none["share"] == 0

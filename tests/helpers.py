@@ -1,0 +1,90 @@
+"""Helpers shared by several test modules (test modules never import each other)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PNG = b"\x89PNG\r\n\x1a\n"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# Harmless JS errors of Jupyter Book 1.0.4 itself:
+# sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode
+# complaint with a fresh localStorage.
+KNOWN_JB1_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared", "Got invalid theme mode")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
+GENERATED_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
+
+
+def _off_machine(url):
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about") and parts.hostname not in LOCAL_HOSTS
+
+
+def open_page(browser, url, viewport):
+    """Open url; return the page plus the failed or off-machine requests and JS errors seen while
+    loading (a request to any host but this machine counts as failed, even if it succeeds)."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    failed, errors = [], []
+    page.on("request", lambda r: _off_machine(r.url) and failed.append(f"{r.url} (off this machine)"))
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} (HTTP {r.status})"))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return context, page, failed, errors
+
+
+def book_pages(html_dir: Path) -> list[str]:
+    """Relative URLs of the book's pages in ``html_dir`` (sorted)."""
+    html_dir = Path(html_dir)
+    if not html_dir.is_dir():
+        raise ValueError(f"{html_dir} is not a folder; build the book first")
+    pages = []
+    for path in html_dir.rglob("*.html"):
+        rel = path.relative_to(html_dir)
+        if any(part.startswith(("_", ".")) for part in rel.parts):
+            continue
+        if len(rel.parts) == 1 and (rel.name in GENERATED_PAGES or rel.name == "index.html"):
+            continue  # Sphinx's generated pages, and index.html (a redirect to the intro)
+        pages.append(rel.as_posix())
+    return sorted(pages)
+
+
+def assert_refuses(explorer, bad, words):
+    """Bad input: update() returns None, says why (naming the parameter) and keeps the figure."""
+    image, state = bytes(explorer.image.value), explorer.state
+    assert explorer.update(**bad) is None
+    for word in words:
+        assert word in explorer.error
+    assert "Not shown" in explorer.message.value and 'role="alert"' in explorer.message.value
+    assert bytes(explorer.image.value) == image and explorer.state is state
+    # controls keep their last valid value
+    for name in bad:
+        if name in explorer.controls:
+            assert explorer.controls[name].value != bad[name]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory):
+    """Serve ``directory`` over HTTP on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
