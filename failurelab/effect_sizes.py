@@ -222,38 +222,141 @@ def _power_solver():
 
 def power(d, n, alpha=0.05):
     """Power of a two-sided independent t-test with ``n`` per group (statsmodels TTestIndPower)."""
-    d = _number("d", d)
-    n = _number("n", n, 2)
-    value = float(_power_solver().power(effect_size=d, nobs1=n, alpha=_alpha(alpha), ratio=1.0,
+    return _power(_number("d", d), _number("n", n, 2), _alpha(alpha))
+
+
+def _power(d, n, alpha):
+    value = float(_power_solver().power(effect_size=d, nobs1=n, alpha=alpha, ratio=1.0,
                                         alternative="two-sided"))
     if math.isnan(value):  # scipy's noncentral t returns NaN for the negligible far tail
-        from scipy import stats
-
         df, ncp = 2 * n - 2, abs(d) * math.sqrt(n / 2)
-        crit = stats.t.isf(_alpha(alpha) / 2, df)
+        crit = stats.t.isf(alpha / 2, df)
         value = float(stats.nct.sf(crit, df, ncp))  # the other tail is < 1e-15 here
     return value
 
 
+#: Largest group size and effect size the solvers search (beyond them the answer is refused).
+MAX_N_PER_GROUP = 10_000_000
+MAX_D = 100.0
+
+
+def _power_target(power, alpha):
+    pw, a = _number("power", power), _alpha(alpha)
+    if not a < pw < 1:
+        raise ValueError(f"power must be between 0 and 1 and above alpha = {a} (e.g. 0.8 for "
+                         f"80 %), got {power!r}")
+    return pw, a
+
+
 def n_per_group(d, power=0.8, alpha=0.05):
-    """People per group for the wanted power (two-sided t-test, Cohen 1988), rounded up."""
+    """People per group for the wanted power (two-sided t-test, Cohen 1988), rounded up.
+
+    Solves ``power(d, n) = power`` for n by Brent's method between 2 and ``MAX_N_PER_GROUP``;
+    an effect so large that 2 per group already reach the power gives 2.
+    """
     d = _number("d", d)
     if d == 0:
         raise ValueError("d must not be 0: no sample size has power to detect a zero effect")
-    pw = _number("power", power)
-    if not 0 < pw < 1:
-        raise ValueError(f"power must be between 0 and 1 (e.g. 0.8 for 80 %), got {power!r}")
-    n = _power_solver().solve_power(effect_size=abs(d), nobs1=None, alpha=_alpha(alpha), power=pw,
-                                    ratio=1.0, alternative="two-sided")
-    return math.ceil(float(np.squeeze(n)) - 1e-9)
+    pw, a = _power_target(power, alpha)
+
+    def gap(n):
+        return _power(d, n, a) - pw
+
+    if gap(2) >= 0:
+        return 2
+    if gap(MAX_N_PER_GROUP) < 0:
+        raise ValueError(f"d = {d} is too small: more than {MAX_N_PER_GROUP:,} per group would "
+                         f"be needed for {pw:.0%} power")
+    n = math.ceil(optimize.brentq(gap, 2, MAX_N_PER_GROUP, xtol=1e-9) - 1e-9)
+    while gap(n) < 0:  # guard the rounding: the returned n must reach the power
+        n += 1
+    return n
 
 
 def detectable_d(n, power=0.8, alpha=0.05):
-    """Smallest d that ``n`` people per group detect with the given power (two-sided t-test)."""
+    """Smallest d that ``n`` people per group detect with the given power (two-sided t-test).
+
+    Solves ``power(d, n) = power`` for d by Brent's method between 0 and ``MAX_D``, and checks
+    the answer, so a search edge is never returned as a result.
+    """
     n = _number("n", n, 2)
-    pw = _number("power", power)
-    if not 0 < pw < 1:
-        raise ValueError(f"power must be between 0 and 1 (e.g. 0.8 for 80 %), got {power!r}")
-    d = _power_solver().solve_power(effect_size=None, nobs1=n, alpha=_alpha(alpha), power=pw,
-                                    ratio=1.0, alternative="two-sided")
-    return float(np.squeeze(d))
+    pw, a = _power_target(power, alpha)
+
+    def gap(d):
+        return _power(d, n, a) - pw
+
+    if gap(MAX_D) < 0:
+        raise ValueError(f"with n = {n:g} per group no d up to {MAX_D:g} reaches {pw:.1%} power")
+    d = float(optimize.brentq(gap, 0.0, MAX_D, xtol=1e-12))
+    if abs(gap(d)) > 1e-6:
+        raise ValueError(f"the power equation did not converge for n = {n:g}, power = {pw}")
+    return d
+
+
+# -- what a published CI rules out ---------------------------------------------------------------
+VERDICTS = {
+    "benefit": "rules out zero and trivial effects: a worthwhile benefit",
+    "harm": "rules out zero and trivial effects: a worthwhile harm",
+    "equivalent": "rules out worthwhile effects either way: practically equivalent",
+    "nonzero": "rules out zero, not trivial effects",
+    "inconclusive": "rules out neither zero nor worthwhile effects: inconclusive",
+}
+
+
+def _given(x):
+    """``x`` as a float, or None when it is missing (None or NaN)."""
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def se_from_p(estimate, p):
+    """Standard error implied by an estimate and its two-sided p-value (normal test).
+
+    se = |estimate| / z_(1 - p/2). It recovers the precision that a CI printed to two decimals
+    hides, e.g. Refalo et al. 2023's 0.19 (0.00 to 0.37), p = 0.045: se = 0.0949, so the
+    unrounded lower bound is 0.19 - 1.96 x 0.0949 = 0.004, just above zero.
+    """
+    est, p = _number("estimate", estimate), _number("p", p)
+    if not 0 < p < 1:
+        raise ValueError(f"p must be between 0 and 1, got {p!r}")
+    return abs(est) / float(stats.norm.isf(p / 2))
+
+
+def excludes_zero(low, high, estimate=None, p=None, level=0.95):
+    """Whether a published CI (low, high) excludes zero, robust to rounded bounds.
+
+    Where the two-sided p-value of the same estimate is known, the bound is back-computed
+    unrounded from it (``se_from_p``): estimate -/+ z se excludes zero exactly when
+    p < 1 - level, so the decision follows p. Without p the printed bounds decide, strictly: a
+    bound printed as 0.00 does not count as excluding zero. A p reported as "p < x" can be passed
+    as x when x <= 1 - level.
+    """
+    est, p = _given(estimate), _given(p)
+    if est is not None and p is not None and est != 0:
+        z = float(stats.norm.isf((1 - _level(level)) / 2))
+        se = se_from_p(est, p)
+        return est - z * se > 0 or est + z * se < 0
+    return _number("low", low) > 0 or _number("high", high) < 0
+
+
+def ci_verdict(low, high, smallest_effect, estimate=None, p=None, level=0.95):
+    """What a CI (low, high) rules out, relative to zero and to +/- ``smallest_effect``.
+
+    One of the :data:`VERDICTS` texts. The comparisons with the band use the printed bounds;
+    whether zero is ruled out uses :func:`excludes_zero`, which decides from ``p`` (with
+    ``estimate``) where it is known, so that a lower bound printed as 0.00 with p = 0.045 counts
+    as excluding zero.
+    """
+    low, high = _number("low", low), _number("high", high)
+    band = _number("smallest_effect", smallest_effect, 0)
+    if low > band:
+        return VERDICTS["benefit"]
+    if high < -band:
+        return VERDICTS["harm"]
+    if -band < low and high < band:
+        return VERDICTS["equivalent"]
+    if excludes_zero(low, high, estimate, p, level):
+        return VERDICTS["nonzero"]
+    return VERDICTS["inconclusive"]

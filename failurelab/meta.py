@@ -8,16 +8,22 @@ doi:10.18637/jss.v036.i03; code read in wviechtb/metafor R/rma.uni.r and R/predi
   come from statsmodels' ``combine_effects`` (truncated at 0); "REML" is Fisher scoring as in
   metafor (Viechtbauer 2005, J Educ Behav Stat 30:261-293).
 * test="knha": Hartung & Knapp (2001, Stat Med 20:1771-1782) scale s^2 = sum w (y - mu)^2 / (k - 1)
-  on the variance, t with k - 1 df.
+  on the variance, t with k - 1 df. test="adhoc": the modified ("ad hoc") Knapp-Hartung method,
+  the same with s^2 truncated at 1 (metafor's ``test="adhoc"``, R/rma.uni.r ``s2w[s2w < 1] <- 1``),
+  so that its CI is never narrower than the one with the t quantile and the unscaled variance;
+  recommended with few studies of unequal precision (Röver et al. 2015,
+  doi:10.1186/s12874-015-0091-1).
 * I^2 and H^2 as metafor (Higgins & Thompson 2002, doi:10.1002/sim.1186): from tau^2 and the
   "typical" sampling variance (k - 1) / (sum w - sum w^2 / sum w); for "EE" from Q.
 * Prediction interval for the effect in a new study: estimate -/+ crit sqrt(se^2 + tau^2). With
   ``pi_type="default"`` crit is what metafor's ``predict()`` uses: the normal quantile when
-  test="z", t with k - 1 df when test="knha". That keeps the course's numbers identical to metafor.
+  test="z", t with k - 1 df when test="knha" or "adhoc". That keeps the course's numbers identical
+  to metafor.
   ``pi_type="riley"`` uses t with k - 2 df (at least 1), as recommended by Higgins et al. (2009,
   doi:10.1111/j.1467-985X.2008.00552.x) and IntHout et al. (2016, doi:10.1136/bmjopen-2015-010247);
   it is wider when k is small. With method "EE" tau^2 = 0, so the PI equals the CI.
-* k = 1: tau^2 = 0, Q = 0, I^2 = 0, H^2 = 1 and test="knha" falls back to "z" (as metafor does).
+* k = 1: tau^2 = 0, Q = 0, I^2 = 0, H^2 = 1 and test="knha" (or "adhoc") falls back to "z" (as
+  metafor does).
 """
 
 from __future__ import annotations
@@ -30,8 +36,13 @@ import numpy as np
 from scipy import stats
 
 METHODS = ("EE", "DL", "REML", "PM")
-TESTS = ("z", "knha")
+TESTS = ("z", "knha")  # the two tests the course's simulations compare
+ALL_TESTS = TESTS + ("adhoc",)  # with the modified Knapp-Hartung method
 PI_TYPES = ("default", "riley")
+
+
+class ConvergenceError(ValueError):
+    """An iterative tau^2 estimator did not converge (a ValueError, so explorers show it)."""
 
 
 @dataclass(frozen=True)
@@ -100,21 +111,26 @@ def tau2_reml(yi, vi, tol=1e-10, maxiter=200):
     k = len(y)
     if k == 1:
         return 0.0
-    tau2 = max(0.0, (np.sum((y - y.mean()) ** 2) - np.sum(v) * (k - 1) / k) / (k - 1))
-    for _ in range(maxiter):
-        w = 1 / (v + tau2)
-        sw, sw2 = w.sum(), np.sum(w * w)
-        py = w * (y - np.sum(w * y) / sw)  # P y
-        tr_p = sw - sw2 / sw
-        tr_pp = sw2 - 2 * np.sum(w**3) / sw + sw2**2 / sw**2
-        step = (np.sum(py * py) - tr_p) / tr_pp
-        while tau2 + step < 0 and abs(step) > tol:  # step-halving keeps tau^2 >= 0
-            step /= 2
-        tau2 = max(0.0, tau2 + step)
-        if abs(step) < tol:
-            break
-    else:
-        raise RuntimeError("REML did not converge; try method='DL' or 'PM'")
+    with np.errstate(all="ignore"):  # overflow is caught below as a non-finite step
+        tau2 = max(0.0, (np.sum((y - y.mean()) ** 2) - np.sum(v) * (k - 1) / k) / (k - 1))
+        for _ in range(maxiter):
+            w = 1 / (v + tau2)
+            sw, sw2 = w.sum(), np.sum(w * w)
+            py = w * (y - np.sum(w * y) / sw)  # P y
+            tr_p = sw - sw2 / sw
+            tr_pp = sw2 - 2 * np.sum(w**3) / sw + sw2**2 / sw**2
+            step = (np.sum(py * py) - tr_p) / tr_pp
+            if not np.isfinite(step):  # e.g. variances 1e12 apart: tr(PP) cancels to 0
+                raise ConvergenceError("REML cannot be computed for these values (an estimate "
+                                       "or variance so extreme, or variances so far apart, that "
+                                       "the arithmetic overflows); try method='DL'")
+            while tau2 + step < 0 and abs(step) > tol:  # step-halving keeps tau^2 >= 0
+                step /= 2
+            tau2 = max(0.0, tau2 + step)
+            if abs(step) < tol:
+                break
+        else:
+            raise ConvergenceError("REML did not converge; try method='DL' or 'PM'")
     if _reml_loglik(y, v, 0.0) > _reml_loglik(y, v, tau2) + 1e-10:  # stuck at a local maximum
         return 0.0
     return float(tau2)
@@ -141,7 +157,7 @@ def _tau2(y, v, method):
         fit = combine_effects(y, v, method_re="pm", atol=1e-12, maxiter=200)
     tau2 = max(0.0, float(fit.tau2))
     if tau2 > 0 and abs(_q(y, v, tau2) - (k - 1)) > 1e-8 * k:  # PM solves Q(tau2) = k - 1
-        raise RuntimeError("Paule-Mandel iteration did not converge; try method='REML'")
+        raise ConvergenceError("Paule-Mandel iteration did not converge; try method='REML'")
     return tau2
 
 
@@ -151,8 +167,9 @@ def pool(yi, vi, method="REML", test="z", level=0.95, pi_type="default"):
     method = str(method).upper()
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    if test not in TESTS:
-        raise ValueError(f"test must be 'z' (normal) or 'knha' (Hartung-Knapp), got {test!r}")
+    if test not in ALL_TESTS:
+        raise ValueError("test must be 'z' (normal), 'knha' (Hartung-Knapp) or 'adhoc' (Hartung-"
+                         f"Knapp with the scale truncated at 1), got {test!r}")
     if pi_type not in PI_TYPES:
         raise ValueError("pi_type must be 'default' (as metafor) or 'riley' (t with k - 2 df), "
                          f"got {pi_type!r}")
@@ -163,7 +180,7 @@ def pool(yi, vi, method="REML", test="z", level=0.95, pi_type="default"):
     if not ok:
         raise ValueError(f"level must be between 0 and 1 (e.g. 0.95 for 95 %), got {level!r}")
     k = len(y)
-    if k == 1 and test == "knha":
+    if k == 1 and test in ("knha", "adhoc"):
         warnings.warn("Hartung-Knapp needs at least 2 studies; "
                       "with k = 1 the normal (z) test is used", stacklevel=2)
         test = "z"
@@ -173,8 +190,9 @@ def pool(yi, vi, method="REML", test="z", level=0.95, pi_type="default"):
     estimate = float(np.sum(w * y) / np.sum(w))
     var = 1 / np.sum(w)
     tail = (1 - level) / 2
-    if test == "knha":
-        var *= np.sum(w * (y - estimate) ** 2) / (k - 1)
+    if test in ("knha", "adhoc"):
+        scale = np.sum(w * (y - estimate) ** 2) / (k - 1)
+        var *= max(scale, 1.0) if test == "adhoc" else scale
         df = k - 1
         crit = stats.t.isf(tail, df)
     else:

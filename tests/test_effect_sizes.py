@@ -1,9 +1,9 @@
 """Hedges' g, overlap measures, precision and power against published values and statsmodels.
 
 Sources of the reference numbers (each test says which one it uses):
-- models.md D = /work/shared/sources/models.md section D (exact J from metafor 5.1-12's
-  ``.cmicalc`` in wviechtb/metafor R/misc.func.hidden.escalc.r; the power and precision tables
-  computed there with statsmodels 0.15.0).
+- ref D.1, D.3: reference values computed for the course (D.1: exact J from metafor 5.1-12's
+  ``.cmicalc`` in wviechtb/metafor R/misc.func.hidden.escalc.r; D.3: the power and precision
+  tables, computed with statsmodels 0.15.0).
 - metafor escalc values stored in statsmodels 0.15.0, statsmodels/stats/tests/test_meta.py,
   ``TestEffSmdMeta.test_smd`` ("compare with metafor"; data of Chen & Peace 2013).
 - rpsychologist.com/cohend (Magnusson), formulas in rpsychologist/cohend src/App.js @ 55791e3.
@@ -23,14 +23,14 @@ from failurelab import effect_sizes as es
     (28, 0.972932, 0.972973), (38, 0.980110, 0.980132),
 ])
 def test_correction_factor_exact_and_approximate(df, exact, approx):
-    # models.md D.1: exact (metafor 5.1-12) vs approximate J, printed to 6 decimals
+    # ref D.1: exact (metafor 5.1-12) vs approximate J, printed to 6 decimals
     assert es.correction_factor(df) == pytest.approx(exact, abs=5e-7)
     assert es.correction_factor(df, "approx") == pytest.approx(approx, abs=5e-7)
     assert es.correction_factor(df, "none") == 1.0
 
 
 def test_d_equals_one_with_ten_per_group_metafor_and_statsmodels():
-    # models.md D.1: n1 = n2 = 10, means 1 vs 0, SDs 1 -> metafor (exact J, LS) g = 0.95765,
+    # ref D.1: n1 = n2 = 10, means 1 vs 0, SDs 1 -> metafor (exact J, LS) g = 0.95765,
     # vi = 0.22293; statsmodels effectsize_smd g = 0.95775, vi = 0.22856
     r = es.smd(1, 1, 10, 0, 1, 10)
     assert r.d == pytest.approx(1.0)
@@ -93,7 +93,7 @@ def test_normal_ci_is_g_plus_minus_z_se():
 
 
 def test_exact_ci_inverts_the_noncentral_t():
-    # models.md D.3: n = 10 per group, d = 0.5 -> exact CI (-0.398, 1.385)
+    # ref D.3: n = 10 per group, d = 0.5 -> exact CI (-0.398, 1.385)
     r = es.smd(0.5, 1, 10, 0, 1, 10, ci="exact")
     assert (r.ci_low, r.ci_high) == pytest.approx((-0.398, 1.385), abs=5e-4)
     assert es.ci_half_width(10, 0.5, exact=True) == pytest.approx((1.385 + 0.398) / 2, abs=1e-3)
@@ -102,14 +102,14 @@ def test_exact_ci_inverts_the_noncentral_t():
 @pytest.mark.parametrize("n, hw0, hw05",
                          [(10, 0.877, 0.890), (15, 0.716, 0.727), (20, 0.620, 0.629)])
 def test_ci_half_width_table(n, hw0, hw05):
-    # models.md D.3: approximate 95 % half-width 1.96 sqrt(2/n + d^2/(4n)) at d = 0 and d = 0.5
+    # ref D.3: approximate 95 % half-width 1.96 sqrt(2/n + d^2/(4n)) at d = 0 and d = 0.5
     assert es.ci_half_width(n) == pytest.approx(hw0, abs=5e-4)
     assert es.ci_half_width(n, d=0.5) == pytest.approx(hw05, abs=5e-4)
 
 
 @pytest.mark.parametrize("d, n", [(0.15, 699), (0.2, 394), (0.3, 176), (0.5, 64), (0.8, 26)])
 def test_n_per_group_table(d, n):
-    # models.md D.3: statsmodels 0.15.0 TTestIndPower, alpha 0.05, power 0.8, rounded up
+    # ref D.3: statsmodels 0.15.0 TTestIndPower, alpha 0.05, power 0.8, rounded up
     # (Cohen 1988 tables 393 / 64 / 26 for d = .2 / .5 / .8 differ by rounding)
     assert es.n_per_group(d) == n
     assert es.power(d, n) >= 0.8 > es.power(d, n - 1)
@@ -117,7 +117,7 @@ def test_n_per_group_table(d, n):
 
 @pytest.mark.parametrize("n, pw, d80", [(10, 0.185, 1.325), (15, 0.262, 1.060), (20, 0.338, 0.909)])
 def test_power_and_detectable_effect(n, pw, d80):
-    # models.md D.3: power for d = 0.5 and the smallest d with 80 % power at n per group
+    # ref D.3: power for d = 0.5 and the smallest d with 80 % power at n per group
     assert es.power(0.5, n) == pytest.approx(pw, abs=5e-4)
     assert es.detectable_d(n) == pytest.approx(d80, abs=5e-4)
 
@@ -176,3 +176,47 @@ def test_power_is_finite_where_scipy_loses_the_far_tail():
         assert 0.9999 < p <= 1.0
     grid = [power(d, n) for d in (0.1, 0.5, 1.0, 2.0) for n in (5, 20, 100, 200)]
     assert all(0 < p <= 1 for p in grid)
+
+
+def test_se_from_p_recovers_the_unrounded_bound():
+    # Refalo et al. 2023 (doi:10.1007/s40279-022-01784-y): ES 0.19 (95 % CI 0.00 to 0.37),
+    # p = 0.045 -> se = 0.19 / z(0.9775) = 0.0948; unrounded lower bound 0.004 > 0
+    se = es.se_from_p(0.19, 0.045)
+    assert se == pytest.approx(0.19 / 2.004654, rel=1e-5)
+    assert 0.19 - 1.959964 * se == pytest.approx(0.00423, abs=5e-5)
+    with pytest.raises(ValueError, match="p must be between 0 and 1"):
+        es.se_from_p(0.19, 1.2)
+
+
+def test_ci_verdict_reads_a_bound_printed_as_zero_from_p():
+    # the old rule (printed lower bound > 0) called Refalo 2023's interval inconclusive
+    assert es.ci_verdict(0.0, 0.37, 0.1) == es.VERDICTS["inconclusive"]
+    assert es.ci_verdict(0.0, 0.37, 0.1, estimate=0.19, p=0.045) == es.VERDICTS["nonzero"]
+    assert es.excludes_zero(0.0, 0.37, 0.19, 0.045)
+    # p > 0.05 with the same printed bound: zero stays compatible
+    assert es.ci_verdict(0.0, 0.37, 0.1, estimate=0.19, p=0.06) == es.VERDICTS["inconclusive"]
+    # missing p (None or NaN) falls back to the printed bounds
+    assert not es.excludes_zero(0.0, 0.37, 0.19, float("nan"))
+    assert es.ci_verdict(-0.11, 0.55, 0.1, estimate=0.22, p=0.152) == es.VERDICTS["inconclusive"]
+    assert es.ci_verdict(0.12, 0.5, 0.1) == es.VERDICTS["benefit"]
+    assert es.ci_verdict(-0.5, -0.2, 0.1) == es.VERDICTS["harm"]
+    assert es.ci_verdict(-0.05, 0.08, 0.1) == es.VERDICTS["equivalent"]
+    assert es.ci_verdict(-0.57, -0.07, 0.1, estimate=-0.32, p=0.025) == es.VERDICTS["nonzero"]
+
+
+def test_power_solvers_never_return_a_search_edge():
+    assert es.n_per_group(6) == 2  # 2 per group already have the power
+    d = es.detectable_d(2, power=0.999)
+    assert es.power(d, 2) == pytest.approx(0.999, abs=1e-9)
+    assert es.power(es.detectable_d(20), 20) == pytest.approx(0.8, abs=1e-9)
+    n = es.n_per_group(0.15)
+    assert es.power(0.15, n) >= 0.8 > es.power(0.15, n - 1)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: es.n_per_group(1e-5), "too small: more than 10,000,000 per group"),
+    (lambda: es.n_per_group(0.5, power=0.01), "above alpha"),
+])
+def test_power_solvers_refuse_what_they_cannot_answer(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -26,6 +26,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from failurelab.meta import pool, tau2_reml
@@ -82,6 +83,23 @@ def test_bcg_reml_hartung_knapp_and_prediction_interval(bcg):
     assert (r.ci_low, r.ci_high) == pytest.approx((-1.1084, -0.3206), abs=5e-5)
     rr = np.exp([r.estimate, r.ci_low, r.ci_high, r.pi_low, r.pi_high])
     np.testing.assert_allclose(rr, [0.49, 0.33, 0.73, 0.14, 1.76], atol=5e-3)
+
+
+def test_adhoc_hartung_knapp_truncates_the_scale_at_one(bcg):
+    # metafor test="adhoc" (R/rma.uni.r: s2w[s2w < 1] <- 1; Röver et al. 2015,
+    # doi:10.1186/s12874-015-0091-1). BCG: the HK scale is above 1, so adhoc = knha
+    knha, adhoc = pool(*bcg, test="knha"), pool(*bcg, test="adhoc")
+    assert adhoc.se == pytest.approx(knha.se) and adhoc.ci_low == pytest.approx(knha.ci_low)
+    # two studies that nearly agree: HK shrinks the se below the z one, adhoc does not
+    y, v = [0.20, 0.21], [0.05, 0.06]
+    z, hk, ah = (pool(y, v, test=t) for t in ("z", "knha", "adhoc"))
+    assert hk.se < z.se and ah.se == pytest.approx(z.se)
+    t1 = stats.t.isf(0.025, 1)
+    assert ah.ci_high - ah.ci_low == pytest.approx(2 * t1 * z.se)
+    assert ah.ci_high - ah.ci_low > z.ci_high - z.ci_low > hk.ci_high - hk.ci_low
+    assert ah.test == "adhoc"
+    with pytest.warns(UserWarning, match="at least 2 studies"):
+        assert pool([0.5], [0.04], test="adhoc").test == "z"
 
 
 def test_bcg_equal_effects(bcg):
@@ -232,6 +250,24 @@ def test_riley_prediction_interval_is_wider_for_few_studies(bcg):
     assert riley.pi_high - riley.pi_low > default.pi_high - default.pi_low
     assert (riley.ci_low, riley.ci_high) == (default.ci_low, default.ci_high)
 
+
+
+def test_riley_prediction_interval_pinned_for_five_studies(bcg):
+    # IntHout et al. (2016): mu +- t(k - 2) sqrt(tau^2 + se^2); with k = 5, t(3) = 3.18245
+    yi, vi = bcg
+    riley = pool(yi[:5], vi[:5], pi_type="riley")
+    half = 3.182446 * np.sqrt(riley.tau2 + riley.se**2)
+    assert riley.pi_low == pytest.approx(riley.estimate - half, rel=1e-6)
+    assert riley.pi_high == pytest.approx(riley.estimate + half, rel=1e-6)
+
+
+@pytest.mark.parametrize("yi, vi", [
+    ([0.1, 5, 0.9], [1e-12, 1e12, 1]),       # variances 1e24 apart: tr(PP) cancels to 0
+    ([1e308, 0.5, 0.1], [0.04, 0.05, 0.03]),  # an estimate whose square overflows
+])
+def test_reml_on_extreme_values_stops_with_a_message(yi, vi):
+    with pytest.raises(ValueError, match="try method='DL'"):
+        pool(yi, vi)
 
 @pytest.mark.parametrize("args, kwargs, message", [
     (([0.1, 0.2], [0.01]), {}, "same length"),
