@@ -2,7 +2,8 @@
 
 Every table in ``data/`` is a resource of ``data/datapackage.json`` (a Frictionless tabular
 data package): field schema with units, sources with DOIs, licence and verification level
-(levels as in ``shared/sources/fact-check.md``). :func:`load` validates a CSV against its
+(the levels are defined in ``data/datapackage.json``, ``verification_levels``, and listed in
+:data:`VERIFICATION_LEVELS`). :func:`load` validates a CSV against its
 schema before returning it, so a malformed file fails loudly with file, column and row.
 
 The data directory is ``data/`` next to the package (repository checkout); set the
@@ -20,6 +21,7 @@ import pandas as pd
 ENV_VAR = "FAILURELAB_DATA"
 DESCRIPTOR = "datapackage.json"
 VERIFICATION_LEVELS = (
+    "full-text-verified",
     "abstract-verified",
     "secondary, verify before quoting",
     "not available",
@@ -53,7 +55,7 @@ def resources():
 def resource(name):
     """The descriptor entry (dict) of resource ``name``."""
     if not isinstance(name, str):
-        # The course raises ValueError for every bad input (DESIGN.md), so not TypeError.
+        # Every bad input to failurelab raises ValueError, so not TypeError.
         got = type(name).__name__
         raise ValueError(f"resource name must be a string, got {got}")  # noqa: TRY004
     for res in descriptor()["resources"]:
@@ -190,12 +192,13 @@ def load(name):
 def harmonised_meta_analyses():
     """Failure vs non-failure rows of ``meta_analyses`` on the course's common sign.
 
-    Papers differ in what a positive effect favours (fact-check.md, section 9). Each row is
+    Papers differ in what a positive effect favours (column ``sign_convention``). Each row is
     stored as published. This function keeps the rows with a ``favours_failure_sign`` (so not
     load contrasts or dose-response slopes) and multiplies estimate and CI by that factor.
     The results go in ``harmonised_estimate``, ``harmonised_ci_low`` and ``harmonised_ci_high``,
     where positive favours failure. When the factor is -1 the CI bounds swap.
-    Example: Davies et al. 2016's 0.34 (positive favours non-failure) becomes -0.34.
+    Example: Davies et al. 2016's corrected overall ES 0.05 (erratum, doi:10.1007/s40279-016-0509-x;
+    positive favours non-failure) becomes -0.05, and its bench-press ES -0.12 becomes 0.12.
     """
     table = load("meta_analyses")
     table = table[table["favours_failure_sign"].notna()].reset_index(drop=True)

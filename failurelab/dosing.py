@@ -1,6 +1,6 @@
 """A weekly plan of sets x RIR per exercise, scored by a TEACHING MODEL of stimulus and fatigue.
 
-Nothing here is a measured dose-response. What the sources say (fact-check.md):
+Nothing here is a measured dose-response. What the sources say:
 
 - Robinson et al. 2024 (doi:10.1007/s40279-024-02069-2), abstract-verified: muscle size gains
   rise as sets end closer to failure (negative slopes per RIR, CIs excluding the null); for
@@ -185,7 +185,7 @@ def weekly_plan(exercises, rir_bias=0.0, formula="Epley", **assumptions):
         raise ValueError("a weekly plan needs at least one exercise")
     for ex in exercises:
         if not isinstance(ex, Exercise):
-            # ValueError for every bad input (DESIGN.md), so not TypeError
+            # ValueError for every bad input (the course's convention), so not TypeError
             raise ValueError(f"each exercise must be a failurelab.dosing.Exercise, got {ex!r}")  # noqa: TRY004
     names = [ex.name for ex in exercises]
     if len(set(names)) != len(names):

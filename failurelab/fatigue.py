@@ -299,12 +299,18 @@ def endurance_curve(targets=None, pool=None, dt=0.1, fatigue_params=None):
 # a load of p x 1RM is treated as a sustained contraction at p x maximal force, and every
 # repetition takes the same time under load. That time is calibrated once, so that a set at
 # 75 % 1RM reaches failure after 10 repetitions, the value on which the Epley and Brzycki
-# equations agree (models.md C.1). Limits: real sets are dynamic, with force varying over the
-# range of motion and brief pauses that allow some recovery (this model has none); the model
-# has no metabolic or central limits, so it overestimates repetitions at light loads.
+# equations agree (Epley: 1 + 10/30 = 4/3; Brzycki: 36 / (37 - 10) = 4/3).
+# Why the mapping overestimates repetitions at light loads: not missing physiology. The
+# paper's fatigue parameters give endurance times for sustained isometric contractions that
+# match human data over 15-90 % MVC (Potvin & Fuglevand 2017, Fig. 6), so whatever limits a
+# held contraction in people is already in the model's time course. The gap comes from the
+# mapping itself: % 1RM is read as % of maximal isometric force, and every repetition gets the
+# same time under load whatever the load or speed, with no force-velocity effect, no change of
+# force over the range of motion and no eccentric phase. The model has no recovery between
+# repetitions either; recovery would make a set last longer, so it cannot explain the gap.
 
 CALIBRATION_LOAD = 0.75  # fraction of 1RM where the mapping is pinned
-CALIBRATION_REPS = 10  # repetitions to failure there (Epley and Brzycki agree: models.md C.1)
+CALIBRATION_REPS = 10  # repetitions to failure there (Epley and Brzycki agree, see above)
 
 
 @lru_cache(maxsize=256)

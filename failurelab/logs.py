@@ -126,7 +126,7 @@ def _read(path_or_buffer, name=None):
     if isinstance(text, (bytes, bytearray, memoryview)):
         text = _decode(bytes(text), label)
     elif not isinstance(text, str):
-        got = type(text).__name__  # ValueError for every bad input (DESIGN.md)
+        got = type(text).__name__  # ValueError for every bad input (the course's convention)
         raise ValueError(f"{label}: the file object returned {got}, not text")  # noqa: TRY004
     return text.removeprefix("\ufeff"), label
 
@@ -191,7 +191,7 @@ def load_log(path_or_buffer, name=None):
 
 def _check_log(log):
     if not isinstance(log, pd.DataFrame):
-        # The course raises ValueError for every bad input (DESIGN.md), so not TypeError.
+        # The course raises ValueError for every bad input, so not TypeError.
         got = type(log).__name__
         raise ValueError(f"pass the DataFrame returned by load_log, got {got}")  # noqa: TRY004
     missing = [c for c in REQUIRED if c not in log]

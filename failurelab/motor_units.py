@@ -9,6 +9,11 @@ force is its peak twitch force times its position on the force-frequency ("fusio
 
 Excitation is in the model's own units, the same scale as the thresholds (1 ... RR) and up to
 ``max_excitation`` (67 with the defaults).
+
+Scope: one muscle at one length producing a steady (isometric) force. The model's firing rates
+are higher than those typically recorded in human limb muscles at moderate forces (in slow ramp
+contractions human units start at 5-15 Hz: Desmedt & Godaux 1977, J Physiol 264:673-693,
+doi:10.1113/jphysiol.1977.sp011689).
 """
 
 from __future__ import annotations
@@ -193,16 +198,17 @@ def recruitment_range_for_limit(limit_fraction):
 
 
 #: Pools for the size-principle explorer. Their upper limits of recruitment follow the values
-#: widely cited for adductor pollicis (about 50 % of maximal force) and biceps brachii (about
-#: 88 %) from Kukulka & Clamann (1981) (secondary, verify before quoting: data/recruitment_limits.csv).
-#: The pool's range RR is chosen to match each limit.
+#: widely quoted for adductor pollicis (about 50 % of maximal force) and biceps brachii (about
+#: 88 %) and attributed to Kukulka & Clamann (1981). The course found neither value in a source
+#: it could check (data/recruitment_limits.csv), so the two pools are illustrations built on
+#: unverified values, and their labels say so. The pool's range RR is chosen to match each limit.
 MUSCLE_PRESETS = {
-    "hand": dict(label="Hand-like pool: recruitment ends at 50 % of max force",
-                 short="Hand-like pool (recruitment ends at 50 %)", limit=0.50),
+    "hand": dict(label="Illustrative hand-like pool (unverified limit: 50 %)",
+                 short="Hand-like pool (ends at 50 %, unverified)", limit=0.50),
     "default": dict(label="Default pool of Potvin & Fuglevand 2017 (RR = 50)",
                     short="Model default (RR = 50)", recruitment_range=50.0),
-    "limb": dict(label="Limb-like pool: recruitment continues to 88 % of max force",
-                 short="Limb-like pool (recruitment ends at 88 %)", limit=0.88),
+    "limb": dict(label="Illustrative limb-like pool (unverified limit: 88 %)",
+                 short="Limb-like pool (ends at 88 %, unverified)", limit=0.88),
 }
 
 

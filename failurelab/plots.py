@@ -2,7 +2,7 @@
 
 Okabe M, Ito K (2008). Color Universal Design: a colour-blind-safe palette. Figures that
 explorers redraw keep one fixed layout (no tight bbox, no constrained layout per draw), so an
-update costs one PNG render (see the toolchain notes, "Widget redraw cost").
+update costs one PNG render.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
 """Load-repetition relations, the RIR-based RPE scale and RIR prediction error.
 
-Formulas as tabulated in models.md C.1 and data/load_rep_equations.csv: Epley, Brzycki (1993)
-and modified Epley (Jovanovic). p is the load as a fraction of 1RM; r the repetitions to failure.
+Formulas as in data/load_rep_equations.csv: Epley and Brzycki (1993), two classic equations,
+and modified Epley, Jovanovic's re-anchored Epley from the STMr R package (Epley's form shifted
+so that r = 1 gives 1RM; not an independent third estimate). All were built for sets of about
+10 repetitions to failure or fewer (Reynolds et al. 2006, J Strength Cond Res 20(3):584-592;
+Mayhew et al. 2008, doi:10.1519/JSC.0b013e31817b02ad); beyond that they are extrapolations.
+p is the load as a fraction of 1RM; r the repetitions to failure.
 RPE scale: Zourdos et al. 2016 (doi:10.1519/JSC.0000000000001049). RIR accuracy: Halperin et al.
 2022 (doi:10.1007/s40279-021-01559-x), Hackett et al. 2017 (doi:10.1519/JSC.0000000000001683),
 Steele et al. 2017 (doi:10.7717/peerj.4105); values in data/rir_accuracy.csv.
@@ -86,7 +90,7 @@ def load_for_reps(reps, formula="Epley"):
 def one_rm(weight, reps, rir=0, formula="Epley"):
     """Estimated 1RM (e1RM) from a set of ``reps`` with ``weight`` stopped ``rir`` reps short.
 
-    The reps to failure are reps + rir (models.md C.1). Epley gives 1.033 x weight for one rep
+    The reps to failure are reps + rir. Epley gives 1.033 x weight for one rep
     to failure; Brzycki and modified Epley give exactly the weight.
     """
     _formula(formula)
@@ -105,7 +109,8 @@ def formula_spread(load_fraction):
 
     A scalar gives a dict (one entry per formula, then ``min``, ``max`` and ``spread`` =
     max - min); an array gives a DataFrame with those columns plus ``load_fraction``.
-    The spread grows at light loads, where Brzycki's straight line levels off (models.md C.1).
+    The spread grows at light loads, beyond the about 10 reps the formulas were built for: there
+    Brzycki's straight line (never above 37 reps) falls far below Epley's curve.
     """
     reps = {name: reps_at_load(load_fraction, name) for name in REPS_AT_LOAD}
     stacked = np.vstack([np.atleast_1d(v) for v in reps.values()])
@@ -121,7 +126,7 @@ def formula_spread(load_fraction):
 # ----------------------------------------------------------------------------- RIR-based RPE
 #: Zourdos et al. 2016 RIR-based RPE scale: RPE -> (RIR low, RIR high, description).
 #: Only "RPE-10 0-RIR, RPE-9 1-RIR, and so forth" is in the abstract; the full scale below is
-#: [M] in models.md C.3 (secondary, verify before quoting). RPE 9.5 and 10 are both 0 RIR in
+#: from secondary sources (verify before quoting). RPE 9.5 and 10 are both 0 RIR in
 #: repetitions; 9.5 means the load could still be raised. RPE 1-4 describe effort, not RIR.
 RPE_SCALE = {
     10.0: (0, 0, "maximal effort"),
@@ -200,6 +205,11 @@ def simulate_rir_error(reported_rir, n=10_000, seed=0, bias=0.95, bias_slope=0.1
     true RIR = reported + bias + bias_slope * reported + Normal(0, sd + sd_slope * reported),
     cut at 0 (a set cannot end beyond failure). Only ``bias`` is published: the pooled
     under-prediction of 0.95 reps (95 % CI 0.17-1.73) of Halperin et al. 2022, with I² = 97.9 %.
+    That is an average over predictions made at all distances from failure; applied here already
+    at a reported 0 RIR and increased further out, it makes the simulated mean error larger than
+    0.95 at every reported RIR (1.03, 1.24 and 1.68 at 0, 2 and 5 RIR with n = 20 000, seed 1):
+    the simulation overstates the bias. A reported 0 RIR is a judgement; a set taken to failure
+    is observed and is not simulated here.
     ``bias_slope`` and ``sd_slope`` are assumptions that make the error grow far from failure as
     reported (Hackett et al. 2017: about 1 rep with 0-5 reps left, over 2 reps with 7-10 left);
     ``sd`` is an assumption, kept below Steele et al. 2017's SEM of 2.64-3.38 reps, which was

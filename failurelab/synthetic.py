@@ -1,7 +1,8 @@
 """Synthetic (simulated) data: trials for practising pooling, and an example training log.
 
-No per-study failure vs non-failure effects are available in the course's open sources
-(fact-check.md, section 6), so the pooling chapter practises on simulated trials instead.
+The course's open sources (the meta-analyses' abstracts and the tables it could check) give no
+per-study failure vs non-failure effects with their variances, so the pooling chapter practises
+on simulated trials instead.
 Everything here is simulated, and the tables it writes are named ``synthetic_*``.
 
 The committed ``data/synthetic_trials.csv`` is ``synthetic_trials(**SYNTHETIC_TRIALS)`` rounded
@@ -23,7 +24,8 @@ import pandas as pd
 #: - true_effect = 0.2 (SMD, positive favours failure) lies between Refalo et al. 2023
 #:   (ES 0.19, 95% CI 0.00 to 0.37, any definition of set failure) and Grgic et al. 2022
 #:   (ES 0.22, 95% CI -0.11 to 0.55). Both are abstract-verified.
-#: - k = 15 as in both meta-analyses (15 studies each, abstract-verified).
+#: - k = 15: both reviews included 15 studies (abstract-verified), although their hypertrophy
+#:   pools had fewer: 7 studies (Grgic 2022, secondary) and 9 (Refalo 2023, full-text-verified).
 #: - n_per_group 8 to 22 (mean 15): Grgic 2022's hypertrophy analysis had 219 participants in
 #:   7 studies (secondary, verify before quoting), about 15.6 per group with two arms.
 #: - tau = 0.1 is an assumption. No published heterogeneity (I², tau) is available.

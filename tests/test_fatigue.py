@@ -94,3 +94,12 @@ def test_set_result_bookkeeping():
 def test_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_the_largest_unit_works_only_the_last_part_of_a_light_set():
+    # notebook 1.2, section 5: at 30 % 1RM the whole pool fires only in the last tenth of the
+    # contraction; at 85 % it fires from the start
+    for load, low, high in ((0.3, 0.05, 0.12), (0.85, 1.0, 1.0)):
+        r = simulate_set(load, 0).sustained
+        on = np.flatnonzero(r.n_recruited == r.pool.n)[0]
+        assert low <= 1 - on / len(r.time) <= high

@@ -23,7 +23,7 @@ def test_endpoint_properties(pool):
 
 
 def test_last_unit_recruited_at_74_6_percent(pool):
-    # maxex = 50 + (25 - 8)/1 = 67; the authors' code reports ulr = 74.63 (models.md A.3)
+    # maxex = 50 + (25 - 8)/1 = 67; the authors' code computes ulr = 100 thr(nu)/maxex = 74.63
     assert pool.max_excitation == pytest.approx(67)
     assert 100 * pool.last_recruitment_fraction == pytest.approx(74.63, abs=0.005)
     assert pool.recruited(pool.thresholds[-1]).all()
@@ -101,3 +101,31 @@ def test_bad_excitation_and_target_are_explained(pool):
         pool.force(80)
     with pytest.raises(ValueError, match="e.g. 0.3 for 30 %"):
         pool.excitation_for_force(30)
+
+
+def test_illustrative_presets_say_their_limits_are_unverified():
+    # the 50 % and 88 % limits (attributed to Kukulka & Clamann 1981) were found in no checked source
+    from failurelab.motor_units import MUSCLE_PRESETS, muscle_preset
+
+    for key, limit in (("hand", 0.50), ("limb", 0.88)):
+        preset = MUSCLE_PRESETS[key]
+        assert "illustrative" in preset["label"].lower() and "unverified" in preset["label"]
+        assert "unverified" in preset["short"]
+        p = muscle_preset(key)
+        assert round(p.force(p.recruitment_range), 2) == limit  # as labelled
+
+
+def test_model_rates_are_above_human_slow_ramp_rates_at_moderate_force(pool):
+    # notebook 1.1: in slow ramps human units start at 5-15 Hz (Desmedt & Godaux 1977); in the
+    # model the smallest unit fires above 30 Hz at 30 % of maximal force
+    rates = pool.firing_rates(pool.excitation_for_force(0.3))
+    assert rates[0] > 30 and rates[rates > 0].mean() > 15
+
+
+def test_a_just_recruited_large_unit_makes_a_small_part_of_its_force(pool):
+    # notebook 1.2, section 5: the largest unit joins at 8 Hz, where it makes ~13 % of its force
+    # at its peak rate (25 Hz, ~57 % of full fusion)
+    at_recruitment = pool.unit_forces(pool.recruitment_range)[-1]
+    at_peak = pool.unit_forces(pool.max_excitation)[-1]
+    assert pool.firing_rates(pool.recruitment_range)[-1] == pytest.approx(8)
+    assert at_recruitment / at_peak == pytest.approx(0.126, abs=0.001)

@@ -33,7 +33,7 @@ def test_simulated_power_agrees_with_statsmodels(n, true_d, reliability):
 
 
 def test_published_power_values_of_models_md():
-    # models.md D.3 (computed with statsmodels 0.15): power for d = 0.5 at n = 10 / 15 / 20
+    # computed with statsmodels 0.15: power for d = 0.5 at n = 10 / 15 / 20
     for n, published in ((10, 0.185), (15, 0.262), (20, 0.338)):
         sim = st.simulate_studies(n, 0.5, 1.0, replications=4000, seed=5)
         assert sim.analytic_power == pytest.approx(published, abs=5e-4)

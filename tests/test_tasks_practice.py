@@ -1,7 +1,7 @@
 """Chapter-3 exercise tasks (failurelab/tasks/practice.py): values, registration, targeted hints.
 
-Reference values are computed here independently: the load-rep equations by their closed forms
-(models.md C.1), the log by plain pandas from the CSV file. The generic notebook tests
+Reference values are computed here independently: the load-rep equations by their closed forms,
+the log by plain pandas from the CSV file. The generic notebook tests
 (solutions pass, learner copy current and solution-free) are in tests/test_exercises.py.
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from failurelab import claims as cl
@@ -31,7 +30,7 @@ def test_claim_state(value):
     assert s["counts"][cl.WRONG] == len(s["checklist"].problems())
     if s["source_key"] in ("ruple2023", "refalo2024"):
         assert s["panel"] == "rir" and s["estimates"] is None
-        assert s["rir"]["brief"] == {"failure": (0, 0), "non-failure": (2, 2)}
+        assert s["rir"]["summary"] == {"failure": (0, 0), "non-failure": (2, 2)}
     else:
         est = s["estimates"]
         assert s["panel"] == "estimates" and (est["source_key"] == s["source_key"]).all()
@@ -40,9 +39,9 @@ def test_claim_state(value):
 
 
 def test_claim_state_numbers_and_names():
-    assert claim_state("3:schoenfeld2017")["brief_numbers"] == {"point": 0.15}
-    assert claim_state("6:grgic2022")["brief_numbers"] == {"range": (0.1, 0.2), "ci": (-0.3, 0.5)}
-    assert claim_state("1:lopez2021")["brief_numbers"] == {}
+    assert claim_state("3:schoenfeld2017")["summary_numbers"] == {"point": 0.15}
+    assert claim_state("6:grgic2022")["summary_numbers"] == {"range": (0.1, 0.2), "ci": (-0.3, 0.5)}
+    assert claim_state("1:lopez2021")["summary_numbers"] == {}
     est = claim_state("3:schoenfeld2017")["estimates"]
     assert [row_name(r) for _, r in est.iterrows()] == ["strength 1RM", "strength isometric",
                                                         "hypertrophy"]
@@ -69,7 +68,7 @@ def test_every_claim_draws_its_own_figure(explorer):
     for value in VALUES:
         assert explorer.update(claim=value) is not None and explorer.error is None
         images[value] = bytes(explorer.image.value)
-        assert f"claim {value.split(':')[0]} of the course brief" in explorer.readout.value
+        assert f"claim {value.split(':')[0]} of the evidence summary" in explorer.readout.value
     assert len(set(images.values())) == len(VALUES)
     explorer.update(claim="3:schoenfeld2017")
 

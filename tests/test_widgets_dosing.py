@@ -112,8 +112,7 @@ def test_every_chapter_3_4_slider_keeps_its_track():
     """The browser test measured tracks < 100 px when widths were typed by hand (review K)."""
     from failurelab.widgets.limitations import MeasurementErrorExplorer, StudyDesignExplorer
     from failurelab.widgets.practice import SLIDER_TRACK_PX
-    from failurelab.widgets.responses import (IndividualResponsesExplorer,
-                                              VolumeConfoundingExplorer)
+    from failurelab.widgets.responses import IndividualResponsesExplorer, VolumeConfoundingExplorer
 
     for explorer in (WeeklyPlanExplorer(), StudyDesignExplorer(replications=200),
                      MeasurementErrorExplorer(replications=200), IndividualResponsesExplorer(),

@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 import pytest
+from helpers import PNG, assert_refuses
 from statsmodels.stats.power import TTestIndPower
-from test_widgets import PNG, assert_refuses
 
 from failurelab import effect_sizes as es
 from failurelab import studies as st
@@ -45,7 +45,7 @@ def test_design_state_is_the_studies_simulation():
     for n in (10, 20, 64):
         assert curve[list(n_grid).index(n)] == pytest.approx(sm_power(s["observed_d"], n))
     perfect = dict(zip(*s["power_curve_perfect"]))
-    assert perfect[64] == pytest.approx(0.8015, abs=1e-3)  # models.md D.3: d = 0.5 needs 64
+    assert perfect[64] == pytest.approx(0.8015, abs=1e-3)  # statsmodels 0.15: d = 0.5 needs 64
     assert s["n_for_80_perfect"] == 64 and s["n_for_80"] == es.n_per_group(s["observed_d"])
     # small studies that reach significance overstate the effect (winner's curse)
     assert s["mean_significant"] > s["observed_d"] and s["exaggeration"] > 1

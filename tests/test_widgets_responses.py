@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from test_widgets import PNG, assert_refuses
+from helpers import PNG, assert_refuses
 
 from failurelab import effect_sizes as es
 from failurelab import responses as rs
@@ -21,7 +21,6 @@ from failurelab.widgets.responses import (
     published_reference,
     volume_confounding_state,
 )
-
 
 # -- 4.3 individual responses --------------------------------------------------------------------
 

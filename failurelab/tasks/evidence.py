@@ -19,7 +19,7 @@ from ..check import Part, Task, same_as, when
 CH2_STUDY = "S11"  # task 2.1: one synthetic study, Hedges' g by hand
 CH2_THREE = ("S02", "S04", "S08")  # tasks 2.2 and 2.3: three synthetic studies to pool
 CH2_META = "grgic2022-hypertrophy"  # task 2.4: id of the published estimate in meta_analyses
-CH2_SD_MM = 2.0  # task 2.4: ILLUSTRATIVE SD of muscle thickness (mm), not from the paper
+CH2_SD_MM = 2.0  # task 2.4: ILLUSTRATIVE SD (mm), not from the paper (the SD the SMD was scaled by)
 CH2_CANDIDATES = (-0.2, 0.0, 0.15, 0.5, 0.6)  # task 2.4: effect sizes the CI may rule out
 CH2_SUPPORTED = (False, True, False, False)  # task 2.4: statements 1-4 of the notebook
 CH2_POWER_D = (0.15, 0.5)  # task 2.5: effect sizes (d)

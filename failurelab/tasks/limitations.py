@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..check import Part, Task, same_as, when
+from ..claims import QUESTION_KEYS
 
 CH4_META = "grgic2022-hypertrophy"  # tasks 4.1 and 4.3: the true effect assumed (its estimate)
 CH4_N = 10  # task 4.1: people per group, as in Ruple et al. 2023 (10 vs 9)
@@ -24,7 +25,7 @@ CH4_CLAIM_ROW = "refalo2023-momentary-failure"  # task 4.2: the row the example 
 CH4_CLAIM = ("A 2023 meta-analysis found that training to momentary muscular failure increased "
              "muscle size more than stopping short: effect 0.19 (95% CI 0.00 to 0.37).")
 #: task 4.2: questions (in the checklist's order) on which the example claim contradicts the source
-CH4_WRONG = (False, False, True, False, False, False, False)
+CH4_WRONG = (False, False, True, False, False, False, False, False, False, False)
 CH4_RELIABILITIES = (0.9, 0.7, 0.5)  # task 4.3: reliability of the outcome measurement
 CH4_SIM_RELIABILITY = 0.7  # task 4.3: the simulated reliability
 CH4_SIM_N = 200_000  # task 4.3: simulated people per group (SE of d about 0.003)
@@ -84,6 +85,8 @@ WHY_42 = {
        "failure**. For momentary muscular failure, the comparison the claim names, the paper "
        "gives 0.12 (-0.13 to 0.37).",
     4: "Which sign: positive favours failure in Refalo et al. 2023, as the claim reads it.",
+    10: "What the interval rules out: the claim reads its own interval correctly (0.00 to 0.37 "
+        "excludes 0, p = 0.045). What is wrong is whose interval it is: that is question 3.",
 }
 
 
@@ -160,15 +163,14 @@ def _register_claim(reg):
                              "The interval runs from below 0 to above 0, so it includes 0: the "
                              "data are compatible with no difference."),)),
             Part(lambda: np.array(CH4_WRONG, dtype=float), name="wrong",
-                 labels=("study", "outcome", "comparison", "sign", "studies", "population",
-                         "duration"),
-                 integer=True, what="7 answers, True or False", hints=(wrong_rule,)),
+                 labels=QUESTION_KEYS, integer=True,
+                 what=f"{len(QUESTION_KEYS)} answers, True or False", hints=(wrong_rule,)),
         ),
         why="The claim quotes a real number, but from another comparison. For strict "
             "(momentary muscular) failure the pooled estimate is smaller and its interval "
             "includes 0: 'increased muscle size more' is not what the source shows.",
         hint="Find the row for momentary muscular failure in `meta_analyses`, then go through "
-             "the seven questions one at a time.",
+             "the checklist's questions one at a time.",
     ))
 
 

@@ -211,8 +211,10 @@ def register(reg):
                                 "percentage."))),
         ),
         why="Endurance falls steeply as the load rises, and so do repetitions to failure; the "
-            "model and Epley agree at heavy loads but not at light ones, where the model has no "
-            "metabolic or central limits.",
+            "model and Epley agree at heavy loads but not at light ones. The model's held "
+            "contractions last about as long as people's; the extra repetitions at light loads "
+            "come from the course's mapping (% 1RM read as % of maximal isometric force, the same "
+            "time under load for every repetition).",
         hint="`simulate_sustained(load).endurance_time`, `reps_to_failure(load)` and "
              "`30 * (1 / load - 1)` for each load.",
     ))

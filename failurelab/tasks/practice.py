@@ -1,7 +1,7 @@
 """Chapter 3 exercise tasks (exercises/03_practice.ipynb): e1RM, formulas, a training log.
 
 Expected values come from the package at call time (``failurelab.practice`` for the load-rep
-equations of models.md C.1, ``failurelab.logs`` for the log); the sets, exercises and settings
+equations of data/load_rep_equations.csv, ``failurelab.logs`` for the log); the sets, exercises and settings
 the tasks use are named here and shared with the notebook's text. The log is SYNTHETIC
 (data/synthetic_training_log.csv, simulated by ``failurelab.synthetic`` with an ASSUMED fatigue
 cost of failure sessions). The drop flag is the course's heuristic, not an evidence-based rule.
@@ -151,8 +151,9 @@ def _register_e1rm(reg):
                                 WRONG_FORMULA.format(name="modified Epley", want="Epley")))),
         ),
         why="Reps + RIR turns any set stopped short of failure into an estimate of the 1RM; the "
-            "three sets give similar e1RMs, so a lifter need not test a true 1RM to track "
-            "strength. An RIR error moves the estimate (notebook 3.2).",
+            "three sets give similar e1RMs, so a lifter can track strength trends without "
+            "testing a true 1RM. Each e1RM carries the RIR error and the equation's error "
+            "(notebook 3.2), so it is an estimate, not a measured 1RM.",
         hint="Epley: 1RM = w (1 + r/30) with r = reps + RIR; `one_rm(w, reps, rir)` does the same.",
     ))
 
@@ -193,7 +194,8 @@ def _register_formulas(reg):
         ),
         why="For a heavy set of a few reps the formulas nearly agree; for a light set of about 20 "
             "reps to failure they disagree several times more (your `spread`), so an e1RM from a "
-            "light set says as much about the formula as about the lifter.",
+            "light set says as much about the formula as about the lifter. 20 reps is beyond the "
+            "about 10 reps to failure the equations were built and checked for.",
         hint="`[one_rm(w, reps, rir, formula=f) for f in formulas]`; spread = (max - min) / min.",
     ))
 

@@ -1,4 +1,4 @@
-"""``bench``: measure the performance budgets of DESIGN.md on this machine.
+"""``bench``: measure the course's performance budgets (README, "Performance") on this machine.
 
 Widget latency (compute + redraw, p50/p95 over a sweep of each explorer's controls), notebook
 execution time (executed in memory; files are not touched) and the endurance-curve simulation.

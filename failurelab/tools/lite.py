@@ -10,7 +10,7 @@ The build tools (:func:`lite_requirements`) live in their own virtual environmen
 JupyterLab, the pyodide kernel's extension breaks JupyterLab ("Shared module @jupyterlite/services
 doesn't exist"). The build itself then works offline, but at run time **the reader's browser
 fetches Pyodide and numpy/pandas/matplotlib/scipy/statsmodels from the jsDelivr CDN** (no package
-registry ships them; shared/sources/toolchain-notes.md §5). A reader without internet access uses
+registry ships them). A reader without internet access uses
 the notebooks locally (``make lab``) or the book's kernel-free figures.
 
 Default output: ``_build/html/lite`` (next to the built book; publish both together).

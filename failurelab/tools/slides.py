@@ -7,8 +7,6 @@ re-executed). Cells follow their ``slideshow.slide_type`` (slide / subslide / fr
 files: reveal.js 4.0.2, jQuery and MathJax 2.7 from ``book/_vendor/slides`` and require.js +
 the ipywidgets html-manager from ``book/_vendor/vendor`` (both written by the ``vendor``
 command) are copied next to the decks, and the template's mermaid import is removed.
-
-Measured facts behind the recipe: shared/sources/toolchain-notes.md §6.
 """
 
 from __future__ import annotations

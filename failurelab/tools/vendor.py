@@ -1,7 +1,6 @@
 """``vendor``: copy the browser libraries from npm into ``book/_vendor/{vendor,slides}/``.
 
-The online book and the exported slides must not depend on a CDN at read time (DESIGN.md,
-"Widgets"), so the libraries are fetched from the npm registry at pinned versions
+The online book and the exported slides must not depend on a CDN at read time, so the libraries are fetched from the npm registry at pinned versions
 (``npm pack``), only the files a page actually loads are kept, and a ``checksums.json``
 (sha256 per file, plus the package versions) is written next to them. Two bundles:
 ``book`` (require.js, the ipywidgets HTML manager, MathJax 3) and ``slides`` (reveal.js,
@@ -10,8 +9,9 @@ the HTML manager of the book bundle, see ``slides.py``).
 
 ``vendor --check`` verifies the committed files against ``checksums.json`` without network.
 
-Recipe and pitfalls: shared/sources/toolchain-notes.md §1 (html-manager fonts need
-``widgets-assets-path.js``; the folder must not be called ``_static``).
+Pitfalls: the html-manager's Font Awesome stylesheet resolves its fonts against the page, so
+``widgets-assets-path.js`` points it at the vendored fonts; and the folder must not be called
+``_static`` (Jupyter Book 1 then adds every .js/.css under it to every page).
 """
 
 from __future__ import annotations

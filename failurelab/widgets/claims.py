@@ -1,9 +1,9 @@
-"""Chapter 4 explorer: check a claim of the course brief against its source.
+"""Chapter 4 explorer: check a claim of an evidence summary against its source.
 
 Pure compute (``claim_state``) + thin view (``ClaimExplorer``). The checklist comes from
 :func:`failurelab.claims.checklist`; the right-hand panel answers "which outcome, which sign":
 every pooled estimate the source reports (``data/meta_analyses.csv``, as published, with its
-sign convention) next to the number the brief quotes, or, for a single trial, the repetitions
+sign convention) next to the number the summary quotes, or, for a single trial, the repetitions
 in reserve at which each arm stopped.
 """
 
@@ -27,7 +27,7 @@ VERDICT_COLOURS = {cl.MATCHES: C["green"], cl.WRONG: C["vermillion"], cl.CAVEAT:
                    cl.NOT_STATED: C["grey"]}
 ESTIMATE_XLIM = (-0.8, 1.1)  # every pooled estimate of the linked sources fits
 RIR_XLIM = (-0.5, 7)
-MAX_ROWS = 6  # most estimates one source reports (Lopez 2021)
+MAX_ROWS = 8  # most estimates one source reports (Refalo 2023)
 
 
 def claim_value(claim_id, source_key):
@@ -57,23 +57,23 @@ def claim_state(claim="3:schoenfeld2017"):
     Keys: claim (the value), claim_id, source_key, checklist (:class:`failurelab.claims.
     Checklist`), counts (verdict -> number of questions), panel ("estimates" or "rir"),
     estimates (every meta_analyses row of the source, with ``linked`` True for those the claim
-    is about; None for a trial), brief_numbers (dict with ``point`` / ``range`` / ``ci``, may
-    be empty), rir (arm -> (low, high) RIR for the brief and the trial; None otherwise).
+    is about; None for a trial), summary_numbers (dict with ``point`` / ``range`` / ``ci``,
+    may be empty), rir (arm -> (low, high) RIR for the summary and the trial; None otherwise).
     """
     claim_id, source = _parse(claim)
     check = cl.checklist(claim_id, source)
     counts = {v: int((check.table["verdict"] == v).sum()) for v in cl.VERDICTS}
     if check.estimates.empty:
-        estimates, rir, panel = None, {"brief": cl.RIR_ARMS["brief"],
+        estimates, rir, panel = None, {"summary": cl.RIR_ARMS["summary"],
                                        source: cl.RIR_ARMS[source]}, "rir"
     else:
         estimates = cl.source_estimates(source)
         estimates["linked"] = estimates["id"].isin(check.estimates["id"])
         rir, panel = None, "estimates"
-    numbers = {k: v for k, v in cl.BRIEF_NUMBERS.get((claim_id, source), {}).items()
+    numbers = {k: v for k, v in cl.SUMMARY_NUMBERS.get((claim_id, source), {}).items()
                if k != "text"}
     return {"claim": claim, "claim_id": claim_id, "source_key": source, "checklist": check,
-                "counts": counts, "panel": panel, "estimates": estimates, "brief_numbers": numbers, "rir": rir}
+                "counts": counts, "panel": panel, "estimates": estimates, "summary_numbers": numbers, "rir": rir}
 
 
 def row_name(row):
@@ -87,7 +87,7 @@ def _short(text, width):
 
 
 class ClaimExplorer(Explorer):
-    """Pick a claim of the course brief: the seven-question checklist and the source's numbers."""
+    """Pick a claim of the evidence summary: the checklist and the source's numbers."""
 
     def __init__(self, claim="3:schoenfeld2017", warm=True):
         self.controls = {"claim": widgets.Dropdown(
@@ -97,7 +97,7 @@ class ClaimExplorer(Explorer):
         self._frames = {}  # claim -> PNG: the figure depends on the claim only
         self._build_figure()
         super().__init__()
-        if warm:  # eight text-heavy figures, drawn once, so choosing a claim only swaps images
+        if warm:  # one text-heavy figure per claim and source, drawn once, so choosing a claim only swaps images
             for _, value in claim_options():
                 self.update(claim=value)
             self.update(claim=claim)
@@ -114,20 +114,21 @@ class ClaimExplorer(Explorer):
         return state["claim"]  # every claim has its own labels: redraw the whole figure
 
     def _build_figure(self):
-        self.fig, (axl, axr) = plots.figure(2, size=(10, 4.8))
-        axl.set_position([0.225, 0.12, 0.24, 0.6])
-        axr.set_position([0.70, 0.12, 0.28, 0.6])
+        self.fig, (axl, axr) = plots.figure(2, size=(10, 5.6))
+        axl.set_position([0.3, 0.08, 0.2, 0.68])
+        axr.set_position([0.70, 0.12, 0.26, 0.6])
         n = len(cl.QUESTIONS)
         y = np.arange(n)[::-1]
         axl.set(xlim=(0, 1), ylim=(-0.6, n - 0.4), xticks=[])
-        axl.set_yticks(y, [q for _, q, _ in cl.QUESTIONS], fontsize=8.5)
+        axl.set_yticks(y, ["\n".join(textwrap.wrap(q, 38)) for _, q, _ in cl.QUESTIONS],
+                       fontsize=8)
         axl.spines["bottom"].set_visible(False)
-        axl.set_title("The checklist: what the brief says", fontsize=10.5, loc="left")
+        axl.set_title("The checklist: what the summary says", fontsize=10.5, loc="left")
         # black on the Okabe-Ito badge colours has a contrast ratio above 4.5:1 (white does not)
         self.verdict_text = [axl.text(0.01, yi, "", va="center", fontsize=8.5, color="black",
                                       fontweight="bold", bbox={"boxstyle": "round,pad=0.25",
                                                                    "lw": 0}) for yi in y]
-        self.brief_text = [axl.text(0.3, yi, "", va="center", fontsize=8, color="#333333")
+        self.summary_text = [axl.text(0.37, yi, "", va="center", fontsize=8, color="#333333")
                            for yi in y]
         self.axl, self.axr = axl, axr
         self.title = self.fig.suptitle("", fontsize=10, x=0.01, ha="left", y=0.985, va="top")
@@ -137,13 +138,13 @@ class ClaimExplorer(Explorer):
         if s["claim"] in self._frames:
             return  # drawn before: _render returns the stored image
         check = s["checklist"]
-        for (key, _, _), vt, bt in zip(cl.QUESTIONS, self.verdict_text, self.brief_text):
+        for (key, _, _), vt, bt in zip(cl.QUESTIONS, self.verdict_text, self.summary_text):
             row = check.table.loc[key]
             vt.set_text(row["verdict"])
             vt.get_bbox_patch().set_facecolor(VERDICT_COLOURS[row["verdict"]])
             bt.set_text("" if row["verdict"] == cl.NOT_STATED
-                        else "\u201c" + _short(row["brief_says"], 30) + "\u201d")
-        claim = "\n".join(textwrap.wrap(f"Claim {check.claim_id} ({check.brief_section}): "
+                        else "\u201c" + _short(row["summary_says"], 30) + "\u201d")
+        claim = "\n".join(textwrap.wrap(f"Claim {check.claim_id} ({check.section}): "
                                         f"\u201c{_short(check.claim, 230)}\u201d", 125)[:3])
         self.title.set_text(f"{claim}\nChecked against {check.source_key} "
                             f"(doi:{check.doi}) \u2014 {check.status}")
@@ -154,7 +155,7 @@ class ClaimExplorer(Explorer):
             self._draw_rir(s)
 
     def _draw_estimates(self, s):
-        ax, est, nums = self.axr, s["estimates"], s["brief_numbers"]
+        ax, est, nums = self.axr, s["estimates"], s["summary_numbers"]
         rows = est.iloc[:MAX_ROWS]
         y = np.arange(len(rows))[::-1]
         for yi, (_, r) in zip(y, rows.iterrows()):
@@ -167,21 +168,21 @@ class ClaimExplorer(Explorer):
         ax.set_yticks(y, labels, fontsize=8)
         if "point" in nums:
             ax.axvline(nums["point"], color=C["vermillion"], lw=2, ls="--",
-                       label=f"brief: {_num(nums['point'])}")
+                       label=f"summary: {_num(nums['point'])}")
         if "range" in nums:
             ax.axvspan(*nums["range"], color=C["vermillion"], alpha=0.2, lw=0,
-                       label=f"brief: {_num(nums['range'][0], 1)} to {_num(nums['range'][1], 1)}")
+                       label=f"summary: {_num(nums['range'][0], 1)} to {_num(nums['range'][1], 1)}")
         if "ci" in nums:
             for x in nums["ci"]:
                 ax.axvline(x, color=C["vermillion"], lw=1.2, ls=":")
             ax.plot([], [], color=C["vermillion"], lw=1.2, ls=":",
-                    label=f"brief's CI: {_num(nums['ci'][0], 1)} to {_num(nums['ci'][1], 1)}")
+                    label=f"summary's CI: {_num(nums['ci'][0], 1)} to {_num(nums['ci'][1], 1)}")
         ax.axvline(0, color="black", lw=0.8)
         ax.set(xlim=ESTIMATE_XLIM, ylim=(-0.7, max(len(rows), 3) - 0.3))
         sign = "; ".join(dict.fromkeys(rows.loc[rows["linked"], "sign_convention"]))
         ax.set_xlabel(textwrap.fill(f"Effect as published: {sign}", 50), fontsize=8.5)
-        ax.set_title("Which outcome, which sign: the source's\nestimates (blue: the ones the "
-                     "claim is about)", fontsize=9.5, loc="left")
+        ax.set_title("Which outcome, which sign: the source's\nestimates (blue: the claim's)",
+                     fontsize=9.5, loc="left")
         if nums:
             ax.legend(loc="lower right", fontsize=7.5, frameon=True, framealpha=0.9)
 
@@ -191,12 +192,12 @@ class ClaimExplorer(Explorer):
                 for arm, (lo, hi) in arms.items()]
         y = np.arange(len(rows))[::-1]
         for yi, (label, lo, hi) in zip(y, rows):
-            colour = C["vermillion"] if label.startswith("brief") else C["blue"]
+            colour = C["vermillion"] if label.startswith("summary") else C["blue"]
             ax.plot([lo - 0.15, hi + 0.15], [yi, yi], color=colour, lw=7, solid_capstyle="round")
         ax.set_yticks(y, [r[0] for r in rows], fontsize=8.5)
         ax.set(xlim=RIR_XLIM, ylim=(-0.7, len(rows) - 0.3))
         ax.set_xlabel("RIR when the sets ended (0 = failure)", fontsize=8.5)
-        ax.set_title("Which comparison: where each arm\nstopped (red: the brief's words)",
+        ax.set_title("Which comparison: where each arm\nstopped (red: the summary's words)",
                      fontsize=9.5, loc="left")
 
     def describe(self, s):
@@ -204,18 +205,18 @@ class ClaimExplorer(Explorer):
         counts = ", ".join(f"{n} {v}" for v, n in s["counts"].items() if n)
         rows = "".join(
             f"<tr><td>{html.escape(r['question'])}</td>"
-            f"<td>{html.escape(r['brief_says'])}</td><td>{html.escape(r['source_says'])}</td>"
+            f"<td>{html.escape(r['summary_says'])}</td><td>{html.escape(r['source_says'])}</td>"
             f'<td style="border-left:6px solid {VERDICT_COLOURS[r["verdict"]]};padding-left:4px">'
             f'<b>{r["verdict"]}</b>'
             f"{(' &mdash; ' + html.escape(r['comment'])) if r['comment'] else ''}</td></tr>"
             for _, r in check.table.iterrows())
         table = ('<table style="font-size:85%;border-collapse:collapse"><tr><th>Question</th>'
-                 "<th>The brief says</th><th>The source says</th><th>Verdict</th></tr>"
+                 "<th>The summary says</th><th>The source says</th><th>Verdict</th></tr>"
                  f"{rows}</table>")
-        numbers = (f" The brief quotes {', '.join(html.escape(t) for t in check.brief_numbers)}"
+        numbers = (f" The summary quotes {', '.join(html.escape(t) for t in check.summary_numbers)}"
                    f"; the red lines mark it next to the source's estimates."
-                   if check.brief_numbers else "")
-        return (f"<b>What the figure shows</b>: claim {check.claim_id} of the course brief "
+                   if check.summary_numbers else "")
+        return (f"<b>What the figure shows</b>: claim {check.claim_id} of the evidence summary "
                 f"checked against {html.escape(check.source_key)} (doi:{html.escape(check.doi)};"
-                f" {html.escape(check.verification)}). Verdicts: {counts}. Status in the fact "
-                f"check: <b>{html.escape(check.status)}</b>.{numbers}{table}")
+                f" {html.escape(check.verification)}). Verdicts: {counts}. Status: "
+                f"<b>{html.escape(check.status)}</b>.{numbers}{table}")

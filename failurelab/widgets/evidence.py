@@ -30,7 +30,7 @@ from .base import Explorer
 C = plots.OKABE_ITO
 MINUS = "\u2212"
 
-#: Illustrative between-person SDs for the "in your units" panel (not data: learners type theirs).
+#: Illustrative SDs for the "in your units" panel (not data: learners type theirs).
 EXAMPLE_SD_THICKNESS_MM = 2.0
 EXAMPLE_SD_1RM_KG = 10.0
 
@@ -242,7 +242,9 @@ class EffectSizeExplorer(Explorer):
                 f"<b>In your units</b> ({sds}): {_signed(s['thickness_mm'])} mm of muscle "
                 f"thickness with an SD of {_num(s['sd_thickness'], 1)} mm, and "
                 f"{_signed(s['one_rm_kg'], 1)} kg of 1RM with an SD of {_num(s['sd_1rm'], 1)} kg: "
-                f"a difference between group averages, not what each person gains.")
+                f"a difference between group averages, not what each person gains. Use the SD the "
+                f"SMD was standardised by: most often the SD between people before training, "
+                f"several times the SD of a 10-week change.")
 
 
 # -- 2.2 a CI over replications, and power ---------------------------------------------------------

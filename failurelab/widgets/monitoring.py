@@ -1,7 +1,7 @@
 """Chapter 3 explorer: a training log's e1RM trend and the performance-drop flag, with upload.
 
 Pure compute (``read_upload``, ``log_state``) + a thin view (``LogExplorer``). The numbers come
-from :mod:`failurelab.logs`: e1RM per session (Epley on reps + RIR, models.md C.1) and
+from :mod:`failurelab.logs`: e1RM per session (Epley on reps + RIR) and
 :func:`failurelab.logs.flag_performance_drops`, a transparent HEURISTIC of this course (no
 study validates its threshold or its number of sessions).
 """
@@ -58,7 +58,7 @@ def read_upload(name, content, max_bytes=MAX_UPLOAD_BYTES):
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"the file name must be text such as 'my_log.csv', got {name!r}")
     if not isinstance(content, (bytes, bytearray, memoryview)):
-        got = type(content).__name__  # ValueError for every bad input (DESIGN.md)
+        got = type(content).__name__  # ValueError for every bad input (the course's convention)
         raise ValueError(f"the file content must be bytes, got {got}")  # noqa: TRY004
     name = file_name(name)
     suffix = PurePath(name).suffix.lower()

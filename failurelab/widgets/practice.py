@@ -73,8 +73,9 @@ def how_close_state(reported_rir=2, n=200, seed=4, bias=0.95):
     """Simulated true RIR of ``n`` sets reported at ``reported_rir`` (TEACHING SIMULATION).
 
     Uses :func:`failurelab.practice.simulate_rir_error`: only the 0.95-rep bias is published
-    (Halperin et al. 2022, doi:10.1007/s40279-021-01559-x); the spread and its growth with the
-    reported RIR are assumptions. ``share_further``: share of sets really at least 1 rep further
+    (Halperin et al. 2022, doi:10.1007/s40279-021-01559-x), as an average over all distances
+    from failure; applying it at every reported RIR overstates it. The spread and its growth
+    with the reported RIR are assumptions. ``share_further``: share of sets really at least 1 rep further
     from failure than reported; ``share_closer``: share closer to failure than reported.
     """
     reported = _value("reported_rir", reported_rir, 0, 10, integer=True,
@@ -150,8 +151,8 @@ class HowCloseExplorer(Explorer):
         self.axm = axm
         self.fig.suptitle(f"How close was I? ({SIM_LABEL})", fontsize=11.5, x=0.01, ha="left",
                           y=0.975)
-        self.fig.text(0.01, 0.895, "Simulated sets, not data: only the bias is published "
-                      "(Halperin 2022: 0.95 reps on average); the spread is an assumption.",
+        self.fig.text(0.01, 0.895, "Simulated, not data: bias 0.95 reps (Halperin 2022's average "
+                      "over all distances, applied at every RIR: an overstatement); spread assumed.",
                       fontsize=9, color="#444444")
         ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
         self.dynamic = [*self.bars, self.cut_text, self.reported_line, self.mean_line,
@@ -355,14 +356,16 @@ class SetPlannerExplorer(Explorer):
             plan = "no plan is possible"
         light = formula_spread(PLAN_LOADS[0] / 100)["spread"]
         note = f" {s['message']}" if s["message"] else ""
-        return (f"<b>What the figure shows</b> (published load-repetition formulas, averages "
+        return (f"<b>What the figure shows</b> (load-repetition formulas, averages "
                 f"not individuals; dashed: {MODEL_LABEL}): at {load:g} % 1RM the formulas "
                 f"predict {_num(s['reps_min'], 1)} to {_num(s['reps_max'], 1)} reps to failure, "
                 f"so to stop at {rir} RIR {plan}.{note} The formulas disagree by "
                 f"{_num(s['spread'], 1)} reps here and most at light loads ({_num(light, 1)} "
                 f"reps at {PLAN_LOADS[0]} % 1RM), so the lighter the load, the less a formula "
                 f"tells you "
-                f"where your failure is. The chapter-1 model reaches failure after "
+                f"where your failure is. The formulas were built for sets of about 10 reps to "
+                f"failure or fewer; beyond that (loads lighter than about 75 % 1RM) they are "
+                f"extrapolations. The chapter-1 model reaches failure after "
                 f"{_num(s['model_reps'], 1)} reps: a teaching mapping, not a prediction for "
                 f"you.")
 
