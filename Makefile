@@ -7,7 +7,7 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
 	--LabApp.extension_manager=readonly
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test book execute learner slides lite bench vendor lock clean
+.PHONY: setup lab test check lint book execute learner slides lite bench vendor lock clean
 
 $(STAMP): requirements.txt pyproject.toml postBuild
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,6 +23,14 @@ lab: $(STAMP)  ## open the course in JupyterLab (the whole repository, 1.1 open)
 
 test: $(STAMP)  ## every test: unit, data, notebooks (nbval), exercises, book, browser, accessibility
 	$(PY) -m pytest --nbval -n auto
+
+# The fast lane leaves out what needs a browser, a JupyterLab server or a book build.
+SLOW_TESTS := test_browser test_accessibility test_search test_lab test_slides test_launch test_book
+check: $(STAMP)  ## the fast lane: unit, data, widget, exercise and notebook (nbval) tests
+	$(PY) -m pytest --nbval -n auto $(SLOW_TESTS:%=--ignore=tests/%.py)
+
+lint: $(STAMP)  ## ruff over the package, tests, tools and notebooks
+	$(VENV)/bin/ruff check .
 
 execute: $(STAMP)  ## re-execute chapter and exercise notebooks (stores outputs + widget state)
 	$(PY) -m failurelab.tools execute

@@ -71,7 +71,7 @@ class _Engine:
     def __init__(self, pool, fatigue_range, fatigue_factor, adaptation_tau, adaptation_scale,
                  contraction_time_scale):
         self.pool = pool
-        self.n_act = int(round(pool.max_excitation * RESOLUTION))  # maxact
+        self.n_act = round(pool.max_excitation * RESOLUTION)  # maxact
         grid = np.arange(1, self.n_act + 1) / RESOLUTION  # acti = act / res
         self.grid = grid
         self.rate_table = pool._rates(grid)  # mufr(mu, act), one row per grid point
@@ -119,7 +119,7 @@ class _Engine:
         targets = np.asarray(targets, dtype=float)
         pool, b, n = self.pool, len(targets), self.pool.n
         samprate = 1.0 / dt
-        n_samples = int(round(max_time / dt))
+        n_samples = round(max_time / dt)
         p0 = pool.twitch_forces
         p_now = np.tile(p0, (b, 1))
         # adaptation factor 1 - e^(-Rdur/tau), Rdur = (i - muON + 1)/samprate: kept as the decaying

@@ -13,14 +13,14 @@ import numpy as np
 def run(fthscale, fthtime, nu=120, samprate=10, res=100, hop=20, r=50, fat=180, FatFac=0.0225,
         tau=22, adaptSF=0.67, ctSF=0.379, mthr=1, a=1, minfr=8, pfr1=35, pfrL=25, mir=1,
         rp=100, rt=3, tL=90):
-    fthsamp = int(round(fthtime * samprate))
+    fthsamp = round(fthtime * samprate)
     fth = np.full(fthsamp, float(fthscale))
     n = np.arange(1, nu + 1)
     b = np.log(r + (1 - mthr)) / (nu - 1)
     thr = a * np.exp((n - 1) * b) - (1 - mthr)
     frp = pfr1 - (pfr1 - pfrL) * ((thr - thr[0]) / (r - thr[0]))
     maxex = thr[-1] + (pfrL - minfr) / mir
-    maxact = int(round(maxex * res))
+    maxact = round(maxex * res)
     acti = np.arange(1, maxact + 1) / res
     mufr = np.where(acti[None, :] >= thr[:, None],
                     np.minimum(mir * (acti[None, :] - thr[:, None]) + minfr, frp[:, None]), 0.0)
@@ -48,9 +48,9 @@ def run(fthscale, fthtime, nu=120, samprate=10, res=100, hop=20, r=50, fat=180, 
     TPt_out = np.zeros(fthsamp)
     TPtMAX_out = np.zeros(fthsamp)
     for i in range(1, fthsamp + 1):
-        force = min(int(round(fth[i - 1] * 100)) + 1, 100)
+        force = min(round(fth[i - 1] * 100) + 1, 100)
         s = max(startact[force] - 5 * res, 1)
-        acthop = int(round(maxact / hop))
+        acthop = round(maxact / hop)
         act = s
         for _ in range(maxact):
             Rdur = np.where(muON > 0, (i - muON + 1) / samprate, Rdur)

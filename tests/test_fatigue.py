@@ -32,7 +32,7 @@ def test_failure_comes_at_full_excitation_with_capacity_below_target():
 
 
 def test_endurance_time_falls_steeply_with_target_force():
-    targets, times = fatigue.endurance_curve([0.2, 0.4, 0.6, 0.8, 1.0])
+    _, times = fatigue.endurance_curve([0.2, 0.4, 0.6, 0.8, 1.0])
     assert np.all(np.diff(times) < 0)
     assert times[0] / times[2] > 5  # steep, roughly a power law (Fig. 6 of the paper)
     single = simulate_sustained(0.4).endurance_time

@@ -126,7 +126,7 @@ def test_the_lock_pins_every_direct_dependency_of_its_input_file():
               if ln.strip() and not ln.lstrip().startswith(("#", "-"))}
     text = (ROOT / "requirements.txt").read_text()
     assert "make lock" in text.split("\n-e .")[0]
-    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)\n((?:\s+#.*\n)+)", text, flags=re.M)
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)\n((?:\s+#.*\n)+)", text, flags=re.MULTILINE)
     names = [name.lower().replace("_", "-") for name, _, _ in pins]
     assert len(names) == len(set(names))
     assert wanted <= set(names), sorted(wanted - set(names))

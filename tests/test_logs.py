@@ -176,8 +176,8 @@ def test_synthetic_log_follows_the_schema_and_shows_the_failure_block():
 
 @pytest.mark.parametrize("raw, pattern", [
     ((HEADER + "2024-01-01,Kniebeuge,1,100,5,1,false,\n2024-01-01,Bankdr\u00fccken,1,60,5,1,false,\n")
-     .encode("latin-1"), r"row 2, column exercise: not a UTF-8 text file \(byte 0xfc in "
-                         r"'Bankdr\?cken'\); save it as CSV UTF-8"),
+     .encode("latin-1"), (r"row 2, column exercise: not a UTF-8 text file \(byte 0xfc in "
+                          r"'Bankdr\?cken'\); save it as CSV UTF-8")),
     ("d\u00e4te,exercise\n".encode("latin-1"), "the header: not a UTF-8 text file"),
     ((HEADER + "2024-01-01,Squat,1,100,5,1,false,\n").encode("utf-16"), "saved as UTF-16"),
     (b"PK\x03\x04rest", "spreadsheet or zip archive"),

@@ -45,7 +45,7 @@ def test_search_index_covers_every_page(built_book):
 
 
 @pytest.mark.parametrize("query", list(QUERIES))
-def test_search_finds_the_right_page(browser, site, query):  # noqa: F811
+def test_search_finds_the_right_page(browser, site, query):
     expected, heading = QUERIES[query]
     context, page, failed, _errors = open_page(browser, f"{site}/search.html", VIEWPORTS["desktop"])
     try:
@@ -64,7 +64,7 @@ def test_search_finds_the_right_page(browser, site, query):  # noqa: F811
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_search_box_from_a_page(browser, site, viewport):  # noqa: F811
+def test_search_box_from_a_page(browser, site, viewport):
     """The theme's search dialog (Ctrl+K, or the search button on a phone) leads to results."""
     context, page, _failed, _errors = open_page(browser, f"{site}/book/intro.html", VIEWPORTS[viewport])
     try:

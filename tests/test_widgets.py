@@ -427,7 +427,7 @@ def test_benchmark_sweeps_every_explorer_with_accepted_settings():
     """The budget is measured by `python -m failurelab.tools bench` (not by a timed test): its
     sweeps must cover every exported explorer and move every control; a refused value must
     come with a message (the bench times the refusal path too)."""
-    import failurelab.widgets as widgets
+    from failurelab import widgets
     from failurelab.tools.bench import _explorer_sweeps
 
     sweeps = _explorer_sweeps()

@@ -116,7 +116,7 @@ def bench_simulation():
 
     fatigue._engine.cache_clear()
     start = time.perf_counter()
-    targets, times = fatigue.endurance_curve()
+    targets, _ = fatigue.endurance_curve()
     elapsed = time.perf_counter() - start
     return {"endurance_curve_s": round(elapsed, 2), "targets": len(targets)}
 
