@@ -1,6 +1,10 @@
 """Training-log loader (good and malformed files), e1RM trend and the performance-drop flag."""
 
+import bz2
+import datetime as dt
+import gzip
 import io
+import warnings
 
 import pandas as pd
 import pytest
@@ -48,9 +52,9 @@ def test_notes_column_is_optional_and_extra_columns_are_kept():
     ("date,exercise,set,weight_kg,rep,rir,failure\n2024-01-01,Squat,1,100,5,1,false\n",
      r"missing column\(s\) reps \(found: date, exercise, set, weight_kg, rep, rir, failure\)"),
     (HEADER + "2024-01-01,Squat,1,100,5,0,true,\n2024-01-01,Squat,2,100,ten,1,false,\n",
-     "row 2, column reps: expected a whole number >= 0, got 'ten'"),
+     "row 2, column reps: expected a whole number of repetitions, got 'ten'"),
     (HEADER + "2024-01-01,Squat,1,100,5.5,1,false,\n",
-     "row 1, column reps: expected a whole number >= 0, got '5.5'"),
+     "row 1, column reps: expected a whole number of repetitions, got '5.5'"),
     (HEADER + "2024-01-01,Squat,1,-100,5,1,false,\n",
      "row 1, column weight_kg: expected a number >= 0, got '-100'"),
     (HEADER + "01/03/2024,Squat,1,100,5,1,false,\n",
@@ -221,3 +225,137 @@ def test_flag_trend_is_the_rule_on_a_precomputed_trend():
         logs.flag_trend(log)
     with pytest.raises(ValueError, match="threshold must be a fraction"):
         logs.flag_trend(trend, threshold=5)
+
+
+# -- implausible values, unclosed quotes, other file formats, size cap, warnings ------------------
+
+ROW = "2024-01-08,Squat,1,75,7,2,false,"
+
+
+@pytest.mark.parametrize("row, pattern", [
+    ("2024-01-08,Squat,1,75,1e20,2,false,",
+     "row 1, column reps: expected a whole number of repetitions, got '1e20'"),
+    ("2024-01-08,Squat,1e20,75,7,2,false,", "row 1, column set: expected a whole number >= 1"),
+    ("2024-01-08,Squat,101,75,7,2,false,", r"column set: set 101 .* not plausible \(at most 100\)"),
+    ("2024-01-08,Squat,1,75,150,2,false,",
+     r"row 1, column reps: 150 repetitions in a set is not plausible \(at most 100\)"),
+    ("2024-01-08,Squat,1,75,7,50,false,",
+     r"row 1, column rir: 50 repetitions in reserve is not plausible \(at most 10\)"),
+    ("2024-01-08,Squat,1,7500,7,2,false,",
+     r"row 1, column weight_kg: a load of 7500 kg is not plausible \(at most 1000\)"),
+    ("2024-01-08,Squat,1,1e308,7,2,false,", "row 1, column weight_kg: a load of 1e\\+308 kg"),
+    ("0001-01-01,Squat,1,75,7,2,false,",
+     "row 1, column date: year 1 is not a plausible training date"),
+    ("1899-12-31,Squat,1,75,7,2,false,", "year 1899 is not a plausible training date"),
+    ("9999-12-31,Squat,1,75,7,2,false,", "row 1, column date: 9999-12-31 is in the future"),
+    ("2099-01-08,Squat,1,75,7,2,false,", "2099-01-08 is in the future"),
+    ("20240108,Squat,1,75,7,2,false,", "expected a date as YYYY-MM-DD .*got '20240108'"),
+    ("2024-W02-1,Squat,1,75,7,2,false,", "expected a date as YYYY-MM-DD .*got '2024-W02-1'"),
+])
+def test_values_no_set_can_have_are_refused_naming_row_and_column(row, pattern):
+    """Before: RIR 50 gave an e1RM of 217.5 kg, reps 1e20 an OverflowError, and year 1 or a
+    load of 1e308 loaded (and then broke the explorer's figure)."""
+    with pytest.raises(ValueError, match=pattern):
+        _log(HEADER + row + "\n")
+
+
+def test_dates_up_to_today_load_and_later_ones_are_refused():
+    today = dt.date.today()
+    assert len(_log(HEADER + ROW.replace("2024-01-08", str(today)) + "\n")) == 1
+    with pytest.raises(ValueError, match="is in the future"):
+        _log(HEADER + ROW.replace("2024-01-08", str(today + dt.timedelta(days=3))) + "\n")
+
+
+def _synthetic_lines():
+    return (data.data_dir() / data.resource("synthetic_training_log")["path"]).read_text() \
+        .splitlines()
+
+
+def test_an_unclosed_quote_is_refused_instead_of_swallowing_the_rest_of_the_file():
+    """Before: the rest of the file became one note and 134 of 144 sets vanished silently."""
+    lines = _synthetic_lines()
+    lines[10] = lines[10].rsplit(",", 1)[0] + ',"felt tired'
+    with pytest.raises(ValueError, match=(r'row 10, column notes: a quote \(\"\) is opened but '
+                                          r"never closed, so the rest of the file would be read "
+                                          r"as one note")):
+        _log("\n".join(lines) + "\n")
+    lines += ['2024-03-29,Squat,9,75,7,2,false,a later quote closes it"',
+              "2024-03-30,Squat,1,75,7,2,false,"]
+    with pytest.raises(ValueError, match=r"row 10, column notes: .* not closed on its line, so the next 135 lines"):
+        _log("\n".join(lines) + "\n")
+
+
+def test_a_quoted_note_over_two_lines_still_loads():
+    log = _log(HEADER + ROW + '"slept badly\nfelt slow"\n' + ROW.replace(",1,", ",2,") + "\n")
+    assert len(log) == 2 and log.loc[0, "notes"] == "slept badly\nfelt slow"
+
+
+def test_old_mac_line_endings_load_and_other_formats_are_named():
+    text = HEADER + ROW + "\n" + ROW.replace(",1,", ",2,") + "\n"
+    for ending in ("\r", "\r\n"):
+        assert _log(text.replace("\n", ending)).equals(_log(text))
+        assert logs.load_log(io.BytesIO(text.replace("\n", ending).encode())).equals(_log(text))
+    with pytest.raises(ValueError, match="the columns are separated by tabs; save the file as "
+                                         "comma-separated CSV"):
+        _log(text.replace(",", "\t"))
+    for packed, kind in ((gzip.compress(text.encode()), "gzip"),
+                         (bz2.compress(text.encode()), "bzip2")):
+        with pytest.raises(ValueError, match=rf"not a text file \(compressed with {kind}\?\)"):
+            logs.load_log(io.BytesIO(packed))
+
+
+def test_files_above_the_size_cap_are_refused_before_reading(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER + "".join(ROW.replace(",1,", f",{k},") + "\n" for k in range(1, 51)))
+    with pytest.raises(ValueError, match=r"training log big.csv is 0.0 MB; load_log reads logs "
+                                         r"up to 0.0001 MB .*pass a larger max_bytes"):
+        logs.load_log(path, max_bytes=100)
+    with pytest.raises(ValueError, match="training log is larger; load_log reads logs up to"):
+        logs.load_log(io.StringIO(path.read_text()), max_bytes=100)
+    assert len(logs.load_log(path, max_bytes=10_000)) == 50
+    path.write_bytes(HEADER.encode() + b" " * logs.MAX_LOG_BYTES)  # the default cap: 2 MB
+    with pytest.raises(ValueError, match="is 2.0 MB; load_log reads logs up to 2 MB"):
+        logs.load_log(path)
+    with pytest.raises(ValueError, match="max_bytes must be a whole number of bytes >= 1, got 0"):
+        logs.load_log(path, max_bytes=0)
+
+
+def test_near_duplicate_exercise_names_give_a_warning():
+    text = HEADER + ROW + "\n" + ROW.replace("Squat,1", "squat ,2") + "\n"
+    with pytest.warns(logs.LogWarning, match=r"the exercise names 'Squat' \(row 1\) and 'squat' "
+                                              r"\(row 2\) differ only in capitals or spaces"):
+        log = _log(text)
+    assert sorted(log["exercise"]) == ["Squat", "squat"]
+
+
+def test_sets_beyond_the_formulas_range_warn_and_get_no_e1rm():
+    """Before: reps + RIR of 57 gave an Epley e1RM of 217.5 kg from a 75 kg set."""
+    text = HEADER + ROW + "\n" + "2024-01-08,Squat,2,75,50,7,false,\n"
+    with pytest.warns(logs.LogWarning, match=r"row 2: reps \+ RIR above 30 \(e.g. 50 \+ 7\) is "
+                                              r"beyond the range of the e1RM formulas"):
+        log = _log(text)
+    assert logs.has_e1rm(log).tolist() == [True, False]
+    trend = logs.e1rm_trend(log, formula="Brzycki")  # 57 reps would divide by 37 - 57 < 0
+    assert trend["best_set"].tolist() == [1] and trend["sets"].tolist() == [2]
+    assert trend["e1rm_kg"].tolist() == pytest.approx([75 * 36 / (37 - 9)])
+
+
+def test_the_synthetic_log_loads_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", logs.LogWarning)
+        assert len(logs.load_log(data.data_dir() / "synthetic_training_log.csv")) == 144
+
+
+def test_flag_advice_depends_on_failure_sets_in_the_run():
+    """Before: "consider fewer failure sets (0 of 1 sets to failure ...)" for a lifter who did
+    none."""
+    rows = [f"2024-01-{d + 1:02d},Squat,1,{w},1,1,false," for d, w in enumerate([100, 94, 94])]
+    flags = logs.flag_performance_drops(_log(HEADER + "\n".join(rows) + "\n"))
+    assert flags["flag"].tolist() == [False, False, True]
+    assert logs.SUGGESTION not in flags["suggestion"].iloc[2]
+    assert flags["suggestion"].iloc[2].endswith(logs.NO_FAILURE_SUGGESTION)
+    # a run that started with sets to failure keeps the advice, even on a session without any
+    rows = ["2024-01-01,Squat,1,100,1,0,true,", "2024-01-02,Squat,1,94,1,0,true,",
+            "2024-01-03,Squat,1,90,1,1,false,"]
+    advice = logs.flag_performance_drops(_log(HEADER + "\n".join(rows) + "\n"))["suggestion"]
+    assert logs.SUGGESTION in advice.iloc[2] and "(0 of 1 sets to failure" in advice.iloc[2]

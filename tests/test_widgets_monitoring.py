@@ -75,7 +75,7 @@ def test_log_state_on_a_hand_made_log():
     (dict(exercise="Deadlift"), ["'Deadlift' is not in this log", "Bench press, Squat"]),
     (dict(threshold=0), ["threshold must be a fraction"]),
     (dict(threshold=1.5), ["threshold", "0.001 to 0.999"]),
-    (dict(sessions=0), ["sessions", "1 to 1000"]),
+    (dict(sessions=0), ["sessions", "1 to 1", "got 0"]),  # "1 to 1000" or "1 to 1,000"
     (dict(sessions=1.5), ["sessions must be a whole number"]),
 ])
 def test_log_state_refuses_bad_input(kwargs, words):
@@ -100,7 +100,7 @@ BAD_UPLOADS = [
                    "5/3/2024,Squat,1,100,5,1,false,\n").encode(),
      ["training log dates.csv", "row 3, column date", "YYYY-MM-DD", "'5/3/2024'"]),
     ("neg.csv", (HEADER + "2024-05-01,Squat,1,100,5,1,false,\n2024-05-03,Squat,1,100,-3,1,false,\n")
-     .encode(), ["row 2, column reps", "whole number >= 0", "'-3'"]),
+     .encode(), ["row 2, column reps", "whole number of repetitions", "'-3'"]),
     ("empty.csv", b"", ["training log empty.csv is empty", "date, exercise, set"]),
     ("blank.csv", b"\n \n", ["training log blank.csv is empty"]),
     ("latin1.csv", (HEADER + "2024-05-01,Kniebeuge,1,100,5,1,false,\n"
@@ -117,6 +117,16 @@ BAD_UPLOADS = [
      ["nul.csv", "NUL bytes"]),
     ("semicolons.csv", b"date;exercise;set;weight_kg;reps;rir;failure\n2024-05-01;Squat;1;100;5;1;false\n",
      ["separated by semicolons"]),
+    # values matplotlib cannot draw (year 1, 1e308 kg), an unclosed quote, the size limit
+    ("old_date.csv", (HEADER + "0001-01-01,Squat,1,75,7,2,false,\n").encode(),
+     ["training log old_date.csv: row 1, column date: year 1 is not a plausible training date"]),
+    ("heavy.csv", (HEADER + "2024-01-08,Squat,1,1e308,7,2,false,\n").encode(),
+     ["heavy.csv: row 1, column weight_kg", "not plausible"]),
+    ("quote.csv", (HEADER + '2024-05-01,Squat,1,100,5,1,false,"felt tired\n'
+                   + "2024-05-03,Squat,1,100,5,1,false,\n").encode(),
+     ["quote.csv: row 1, column notes: a quote", "never closed"]),
+    ("big.csv", HEADER.encode() + b" " * 2_000_000,
+     ["training log big.csv is 2.0 MB; this explorer reads logs up to 2 MB"]),
 ]
 
 
@@ -181,7 +191,8 @@ def test_good_upload_replaces_log_and_exercises_and_a_bad_one_keeps_it():
     assert "still shows your file mine.csv" in ex.message.value
     assert ex.state is row and bytes(ex.image.value) == image
     assert ex.controls["exercise"].options == ("Deadlift", "Row")
-    assert ex.update(exercise="Squat") is None and "'Squat' is not in this log" in ex.error
+    assert ex.update(exercise="Squat") is None
+    assert "'Squat'" in ex.error and "Deadlift" in ex.error  # names the exercises it has
 
 
 def test_unexpected_errors_in_the_upload_callback_are_shown_not_raised(monkeypatch):
@@ -199,7 +210,7 @@ def test_unexpected_errors_in_the_upload_callback_are_shown_not_raised(monkeypat
 def test_explorer_refuses_values_outside_its_controls(explorer):
     image, state = bytes(explorer.image.value), explorer.state
     for bad, word in ((dict(threshold=0.5), "0.01 to 0.2"), (dict(sessions=9), "1 to 6"),
-                      (dict(exercise="Curl"), "not in this log")):
+                      (dict(exercise="Curl"), "'Curl'")):
         assert explorer.update(**bad) is None and word in explorer.error
         assert "Not shown" in explorer.message.value
         assert bytes(explorer.image.value) == image and explorer.state is state
@@ -233,3 +244,117 @@ def test_constructor_explains_bad_arguments():
         LogExplorer(exercise="Deadlift", warm=False)
     ex = LogExplorer(exercise="Squat", warm=False)
     assert ex.state["exercise"] == "Squat" and "synthetic example log" in ex.source_label.value
+
+
+# -- a file the figure cannot draw, advice, layout, escaping ---------------------------------------
+
+def test_a_draw_error_rolls_back_to_the_previous_log_and_the_explorer_stays_usable(monkeypatch):
+    """Before: a log the figure could not draw (year 1) replaced log and source, left a stale
+    figure, and every later slider move raised a traceback."""
+    ex = LogExplorer(exercise="Squat")
+    before = ex.update(threshold=0.08)
+    image, log, label = bytes(ex.image.value), ex.log, ex.source_label.value
+    draw_static = LogExplorer._draw_static
+
+    def fails_on_row(self, s):  # matplotlib refusing the second exercise of the new log
+        if s["exercise"] == "Row":
+            raise OverflowError("cannot convert float infinity to integer")
+        draw_static(self, s)
+
+    monkeypatch.setattr(LogExplorer, "_draw_static", fails_on_row)
+    assert ex.load_file("mine.csv", MINE.encode()) is None
+    assert ex.error == ("mine.csv: the figure could not be drawn (OverflowError: cannot convert "
+                        "float infinity to integer)")
+    assert "Not loaded: mine.csv" in ex.message.value
+    assert "still shows the synthetic example log" in ex.message.value
+    assert ex.log is log and ex.source == SYNTHETIC_SOURCE and ex.source_label.value == label
+    assert ex.controls["exercise"].options == ("Bench press", "Squat")
+    assert ex.params() == dict(exercise="Squat", threshold=0.08, sessions=2)
+    assert ex.state["exercise"] == "Squat" and ex.state["threshold"] == before["threshold"]
+    assert bytes(ex.image.value) == image
+    ex.controls["threshold"].value = 0.1  # the learner moves a slider: no traceback
+    assert ex.error is None and ex.state["threshold"] == 0.1 and bytes(ex.image.value) != image
+    assert ex.state["table"].equals(log_state(log, "Squat", 0.1)["table"])
+
+
+def test_a_draw_error_on_a_slider_move_keeps_figure_and_controls(monkeypatch):
+    ex = LogExplorer(exercise="Squat", warm=False)
+    image, state = bytes(ex.image.value), ex.state
+
+    def boom(self, s):
+        raise ValueError("Date ordinal -719163.0 converts to 0000-12-31")
+
+    monkeypatch.setattr(LogExplorer, "_draw_marks", boom)
+    ex.controls["threshold"].value = 0.1
+    assert "the figure could not be drawn" in ex.error and "Not shown" in ex.message.value
+    assert ex.state is state and bytes(ex.image.value) == image
+    assert ex.controls["threshold"].value == 0.05  # the slider agrees with the figure again
+    monkeypatch.undo()
+    assert ex.update(threshold=0.1) is not None and bytes(ex.image.value) != image
+
+
+def test_names_with_dollar_signs_are_drawn_as_text():
+    """Before: 'Row $\\foo$' went to matplotlib's mathtext parser and raised."""
+    text = HEADER + "".join(f"2024-05-{d:02d},Row $\\foo$,1,60,8,2,false,\n" for d in (1, 3))
+    ex = LogExplorer(warm=False)
+    assert ex.load_file("cost$1$.csv", text.encode()) is not None and ex.error is None
+    assert ex.header.get_text().startswith("Row $\\foo$: e1RM") and not ex.header.get_parse_math()
+
+
+def test_advice_and_grammar_follow_the_log():
+    """Before: '1 were flagged' and 'consider fewer failure sets' for a log without any."""
+    ex = LogExplorer(warm=False)
+    ex.load_file("mine.csv", MINE.encode())
+    assert "; 1 was flagged" in ex.readout.value
+    assert "The flagged session had 1 set to failure." in ex.readout.value
+    no_failure = HEADER + "".join(f"2024-05-{d:02d},Row,1,{w},8,2,false,\n"
+                                  for d, w in ((1, 60), (3, 60), (6, 52), (8, 52)))
+    state = ex.load_file("rir.csv", no_failure.encode())
+    assert state["n_flagged"] == 1 and "consider fewer failure sets" not in ex.readout.value
+    assert "no sets to failure in these sessions, so look at other causes" in ex.readout.value
+    assert "The flagged session had no set to failure." in ex.readout.value
+
+
+def test_message_sits_under_the_button_and_the_limit_is_said():
+    ex = LogExplorer(warm=False)
+    upload_row = ex.ui.children[0]
+    assert ex.upload in upload_row.children and ex.ui.children[1] is ex.message
+    assert "Load a CSV up to 2 MB" in ex.source_label.value
+    assert "above about 10 MB cannot reach Python" in ex.source_label.value
+    assert ex.upload.tooltip == "CSV up to 2 MB"
+
+
+def test_the_legend_is_outside_the_data():
+    ex = LogExplorer(warm=False)
+    renderer = ex.fig.canvas.get_renderer()
+    legend = ex.ax.get_legend().get_window_extent(renderer)
+    assert legend.y0 >= ex.ax.get_window_extent(renderer).y1 - 1
+
+
+def test_what_to_check_in_a_log_that_loaded_is_shown_next_to_the_button():
+    text = MINE + "2024-05-10,row ,1,60,8,2,false,\n"
+    ex = LogExplorer(warm=False)
+    assert ex.load_file("mixed.csv", text.encode()) is not None and ex.error is None
+    assert "Check: training log mixed.csv: the exercise names &#x27;Row&#x27; (row 6) and " \
+           "&#x27;row&#x27; (row 8) differ only in capitals or spaces" in ex.source_label.value
+    ex.load_file("mine.csv", MINE.encode())
+    assert "Check:" not in ex.source_label.value
+
+
+EVIL_NAME = 'A"><img src=x onerror=alert(1)>'
+
+
+def test_file_and_exercise_names_are_escaped_in_the_explorer_and_its_twin():
+    """The HTML widget does not sanitise: escaping is the only defence."""
+    text = HEADER + "".join(f"2024-05-{d:02d},{name},1,{w},1,0,true,\n" for name in
+                            (EVIL_NAME, "B") for d, w in ((1, 150), (3, 140), (6, 140)))
+    ex = LogExplorer(warm=False)
+    assert ex.load_file("<img src=x onerror=alert(1)>.csv", text.encode()) is not None
+    assert ex.update(exercise=EVIL_NAME)["n_flagged"] == 1
+    for value in (ex.readout.value, ex.source_label.value):
+        assert "<img" not in value and "&lt;img src=x onerror=alert(1)&gt;" in value
+    assert "A&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in ex.readout.value
+    assert ex.load_file("<img src=x>.csv", b"date\n") is None
+    assert "<img" not in ex.message.value and "&lt;img src=x&gt;.csv" in ex.message.value
+    twin = kernel_free_twin(ex, "exercise", [EVIL_NAME, "B"])
+    assert "<img src=x" not in twin and twin.count("<img ") == 2

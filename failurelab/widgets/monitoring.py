@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import warnings
 from pathlib import PurePath
 
 import ipywidgets as widgets
@@ -20,10 +21,9 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
-from ..logs import LOG_COLUMNS, e1rm_trend, flag_trend, load_log
-from .base import Explorer, alert_html
-from .evidence import _check_controls, _num, _pct, _value
-from .practice import _slider
+from ..logs import LOG_COLUMNS, LogWarning, e1rm_trend, flag_trend, has_e1rm, load_log
+from ..validation import fail
+from .base import Explorer, _check_controls, _num, _pct, _slider, _value, alert_html
 
 C = plots.OKABE_ITO
 SYNTHETIC_SOURCE = "the synthetic example log (simulated, not measured)"
@@ -43,9 +43,9 @@ def file_name(name):
 
 
 def exercises_with_e1rm(log):
-    """Exercises of ``log`` with at least one set of reps and load above 0 (sorted)."""
-    usable = (log["reps"] > 0) & (log["weight_kg"] > 0)
-    return sorted(log.loc[usable, "exercise"].unique())
+    """Exercises of ``log`` with at least one set that has an e1RM (reps and load above 0;
+    :func:`failurelab.logs.has_e1rm`), sorted."""
+    return sorted(log.loc[has_e1rm(log), "exercise"].unique())
 
 
 def read_upload(name, content, max_bytes=MAX_UPLOAD_BYTES):
@@ -59,7 +59,7 @@ def read_upload(name, content, max_bytes=MAX_UPLOAD_BYTES):
         raise ValueError(f"the file name must be text such as 'my_log.csv', got {name!r}")
     if not isinstance(content, (bytes, bytearray, memoryview)):
         got = type(content).__name__  # ValueError for every bad input (the course's convention)
-        raise ValueError(f"the file content must be bytes, got {got}")  # noqa: TRY004
+        fail(f"the file content must be bytes, got {got}")
     name = file_name(name)
     suffix = PurePath(name).suffix.lower()
     if suffix != ".csv":
@@ -73,7 +73,7 @@ def read_upload(name, content, max_bytes=MAX_UPLOAD_BYTES):
     if len(content) > max_bytes:
         raise ValueError(f"training log {name} is {len(content) / 1e6:.1f} MB; this explorer "
                          f"reads logs up to {max_bytes / 1e6:g} MB")
-    return load_log(io.BytesIO(content), name=name)
+    return load_log(io.BytesIO(content), name=name, max_bytes=max_bytes)
 
 
 def log_state(log, exercise=None, threshold=0.05, sessions=2, source=SYNTHETIC_SOURCE,
@@ -86,7 +86,8 @@ def log_state(log, exercise=None, threshold=0.05, sessions=2, source=SYNTHETIC_S
     is a fraction (0.05 = 5 %), ``sessions`` how many sessions in a row must be below.
     ``trend``: that exercise's :func:`failurelab.logs.e1rm_trend`, if already computed.
     """
-    if not isinstance(log, pd.DataFrame) or not {"exercise", "reps", "weight_kg"} <= set(log):
+    if not isinstance(log, pd.DataFrame) or not {"exercise", "reps", "rir",
+                                                  "weight_kg"} <= set(log):
         raise ValueError("log must be the DataFrame returned by failurelab.logs.load_log")
     exercises = exercises_with_e1rm(log)
     skipped = sorted(set(log["exercise"]) - set(exercises))
@@ -126,12 +127,20 @@ def exercise_trend(log, exercise, formula="Epley"):
     return e1rm_trend(log[log["exercise"] == exercise], formula)
 
 
+class DrawError(ValueError):
+    """The figure cannot draw a state (matplotlib refused a value the loader let through)."""
+
+    def __init__(self, exc):
+        super().__init__(f"the figure could not be drawn ({type(exc).__name__}: {exc})")
+
+
 class LogExplorer(Explorer):
     """Exercise, drop threshold and sessions in a row -> e1RM trend with the flagged sessions.
 
     ``load_file(name, content)`` (what the upload button calls) replaces the log when the file
-    is valid; a malformed file leaves the current log and figure and says which row and column
-    is at fault. The uploaded bytes are not kept in the notebook.
+    is valid and its figure can be drawn; otherwise the current log, figure and controls stay
+    and the message (right under the button) says which row and column is at fault. The
+    uploaded bytes are not kept in the notebook.
     """
 
     #: exercises whose figure background is pre-drawn (switching between them stays fast)
@@ -140,7 +149,7 @@ class LogExplorer(Explorer):
     def __init__(self, log=None, exercise=None, threshold=0.05, sessions=2,
                  source=SYNTHETIC_SOURCE, warm=True):
         self.log = example_log() if log is None else log
-        self.source = source
+        self.source, self.notes = source, []  # notes: what to check in a log that loaded
         self._trends, self._backgrounds, self.warm = {}, {}, warm
         first = log_state(self.log, exercise, threshold, sessions, source)  # clear ValueErrors
         self.controls = dict(
@@ -154,15 +163,18 @@ class LogExplorer(Explorer):
         )
         self.upload = widgets.FileUpload(accept=".csv", multiple=False,
                                          description="Load my log (.csv)",
+                                         tooltip=f"CSV up to {MAX_UPLOAD_BYTES / 1e6:g} MB",
                                          layout=widgets.Layout(width="220px"))
         self.upload.observe(self._on_upload, names="value")
         self.source_label = widgets.HTML()
         self._show_source()
         self._build_figure()
         super().__init__()
+        controls, image, readout, message = self.ui.children
+        # the message right under the upload button (and above the controls it also explains)
         self.ui = widgets.VBox([widgets.HBox([self.upload, self.source_label],
                                              layout=widgets.Layout(flex_flow="row wrap")),
-                                *self.ui.children])
+                                message, controls, image, readout])
         self._warm()
 
     # -- compute and the upload ----------------------------------------------------------------
@@ -176,66 +188,90 @@ class LogExplorer(Explorer):
 
     def _warm(self):
         """Pre-compute each exercise's trend and figure background (a full redraw each), then
-        come back to the current exercise: a later switch only blits."""
+        come back to the current exercise: a later switch only blits. Returns the first error
+        (an exercise that cannot be drawn), or None."""
         if not self.warm:
-            return
+            return None
         current = self.controls["exercise"].value
         for exercise in self.controls["exercise"].options[:self.WARM_EXERCISES]:
-            if exercise != current:
-                self.update(exercise=exercise)
-        self.update(exercise=current)
+            if exercise != current and self.update(exercise=exercise) is None:
+                return self.error
+        return None if self.update(exercise=current) is not None else self.error
+
+    def update(self, **params):
+        """The base class's update; an error while drawing (matplotlib refusing something the
+        loader let through) keeps the last good figure and controls, like a bad value does."""
+        good = self.state
+        try:
+            return super().update(**params)
+        except DrawError as exc:
+            self.state, self._drawn_key = good, None  # redraw everything on the next update
+            if good is not None:
+                self._sync_controls({k: good[k] for k in self.controls})
+            self.error = str(exc)
+            self.message.value = alert_html(f"Not shown: {self.error}. The figure still shows "
+                                            "the last valid setting.")
+            return None
 
     def _render(self, key):
         """The base class's blit, keeping one background per (log, exercise)."""
         if key in self._backgrounds:
             self._background, self._background_key = self._backgrounds[key], key
-        png = super()._render(key)
+        try:
+            png = super()._render(key)
+        except Exception as exc:  # any matplotlib error becomes a message
+            raise DrawError(exc) from exc
         self._backgrounds[key] = self._background
         return png
 
     def load_file(self, name, content):
         """Replace the log with an uploaded file; returns the new state, or None with ``.error``
-        set (the previous log, figure and controls stay)."""
+        set (the previous log, figure, source and controls stay)."""
         try:
-            log = read_upload(name, content)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", LogWarning)
+                log = read_upload(name, content)
             state = log_state(log, None, self.controls["threshold"].value,
                               self.controls["sessions"].value,
                               source=f"your file {file_name(name)[:60]}")
         except ValueError as exc:
             self._refuse_file(str(exc))
             return None
-        previous = (self.log, self.source, self._trends, self._backgrounds)
+        previous = (self.log, self.source, self.notes, self._trends, self._backgrounds)
+        before, options = self.params(), self.controls["exercise"].options
         self.log, self.source = log, state["source"]
+        self.notes = [str(w.message) for w in caught if issubclass(w.category, LogWarning)]
         self._trends, self._backgrounds = {}, {}
-        self._syncing = True
-        try:
-            self.controls["exercise"].options = state["exercises"]
-        finally:
-            self._syncing = False
-        result = self.update(exercise=state["exercise"])
-        if result is None:  # cannot happen after log_state succeeded; keep the session anyway
-            self.log, self.source, self._trends, self._backgrounds = previous
-            self._set_options()
+        self._set_options(state["exercises"])
+        error = self.error if self.update(exercise=state["exercise"]) is None else self._warm()
+        if error is not None:  # the loader let through something the figure cannot draw
+            self.log, self.source, self.notes, self._trends, self._backgrounds = previous
+            self._set_options(options)
+            self._drawn_key = None
+            self.update(**before)
+            self._refuse_file(f"{file_name(name)}: {error}")
             return None
         self._show_source()
-        self._warm()
         return self.state
 
     def _show_source(self):
+        limit = f"{MAX_UPLOAD_BYTES / 1e6:g} MB"
+        notes = "".join(alert_html(f"Check: {note}.") for note in self.notes)
         self.source_label.value = (
-            f"Showing <b>{html.escape(self.source)}</b>. Your CSV needs the columns "
-            f"{', '.join(c for c in LOG_COLUMNS if c != 'notes')} (notes optional); messages "
-            f"count rows after the header (row 1 = the first set).")
+            f"Showing <b>{html.escape(self.source)}</b>. Load a CSV up to {limit} with the "
+            f"columns {', '.join(c for c in LOG_COLUMNS if c != 'notes')} (notes optional); "
+            f"messages count rows after the header (row 1 = the first set). A file above about "
+            f"10 MB cannot reach Python: JupyterLab then only reports a lost connection.{notes}")
 
     def _refuse_file(self, error):
         self.error = error
         self.message.value = alert_html(f"Not loaded: {error}. The explorer still shows "
                                         f"{self.source}.")
 
-    def _set_options(self):
+    def _set_options(self, options):
         self._syncing = True
         try:
-            self.controls["exercise"].options = sorted(self.log["exercise"].unique())
+            self.controls["exercise"].options = options
         finally:
             self._syncing = False
 
@@ -257,7 +293,7 @@ class LogExplorer(Explorer):
 
     def _build_figure(self):
         self.fig, (ax, axb) = plots.figure(
-            1, 2, size=(9.5, 4.7), margins=dict(left=0.085, right=0.98, bottom=0.1, top=0.86,
+            1, 2, size=(9.5, 4.7), margins=dict(left=0.085, right=0.98, bottom=0.1, top=0.82,
                                                 hspace=0.12),
             gridspec_kw=dict(height_ratios=[3, 1]), sharex=True)
         (self.e1rm_line,) = ax.plot([], [], "o-", color=C["blue"], lw=1.5, ms=4,
@@ -268,10 +304,11 @@ class LogExplorer(Explorer):
                                      drawstyle="steps-post", label="threshold below that best")
         (self.below_marks,) = ax.plot([], [], "o", color=C["orange"], ms=7, mfc="none", mew=1.8,
                                       label="below the threshold")
-        (self.flag_marks,) = ax.plot([], [], "v", color=C["vermillion"], ms=9,
-                                     label="flagged: consider fewer failure sets")
+        (self.flag_marks,) = ax.plot([], [], "v", color=C["vermillion"], ms=9, label="flagged")
         ax.set_ylabel("e1RM (kg)")
-        ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.85, ncol=2)
+        # above the axes, in one row: never over the data
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1), borderaxespad=0.2, fontsize=8,
+                  frameon=False, ncol=5)
         self.ax = ax
         self.other_bars = PolyCollection([], facecolor=C["sky"], edgecolor="none",
                                          label="other sets")
@@ -287,7 +324,8 @@ class LogExplorer(Explorer):
         axb.xaxis.set_major_locator(locator)
         axb.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         self.axb = axb
-        self.header = self.fig.text(0.01, 0.965, "", fontsize=11.5, va="top")
+        # parse_math=False: an exercise or file name with "$" is text, not mathtext
+        self.header = self.fig.text(0.01, 0.965, "", fontsize=11.5, va="top", parse_math=False)
         self.fig.text(0.01, 0.915, f"Flag ({HEURISTIC}): e1RM below the threshold line for "
                       f"several sessions in a row", fontsize=9,
                       color="#444444", va="top")
@@ -322,8 +360,15 @@ class LogExplorer(Explorer):
         self._drawn_key = self.layout_key(s)
 
     def draw(self, s):
-        if self._drawn_key != self.layout_key(s):
-            self._draw_static(s)
+        try:
+            if self._drawn_key != self.layout_key(s):
+                self._draw_static(s)
+            self._draw_marks(s)
+        except Exception as exc:  # any matplotlib error becomes a message
+            raise DrawError(exc) from exc
+
+    def _draw_marks(self, s):
+        """The dynamic artists: threshold line, rings, flags and the status line."""
         t = s["table"]
         dates = mdates.date2num(t["date"].to_numpy())
         self.limit_line.set_data(dates, t["prior_best_kg"] * (1 - s["threshold"]))
@@ -344,10 +389,13 @@ class LogExplorer(Explorer):
                 f"{s['n_below']} session{'' if s['n_below'] == 1 else 's'} fell more than "
                 f"{_pct(s['threshold'])} below the earlier best")
         if s["n_flagged"]:
-            text += (f"; {s['n_flagged']} were flagged (at least {s['sessions']} in a row), "
-                     f"the first on {s['first_flag']:%Y-%m-%d}: "
-                     f"\u201c{html.escape(s['suggestion'])}\u201d. The flagged sessions had "
-                     f"{s['flagged_failure_sets']} sets to failure.")
+            k = s["flagged_failure_sets"]
+            sets = (f"had {k} set{'' if k == 1 else 's'} to failure" if k else
+                    "had no set to failure")
+            text += (f"; {s['n_flagged']} {'was' if s['n_flagged'] == 1 else 'were'} flagged (at "
+                     f"least {s['sessions']} in a row), the first on {s['first_flag']:%Y-%m-%d}: "
+                     f"\u201c{html.escape(s['suggestion'])}\u201d. The flagged "
+                     f"session{'' if s['n_flagged'] == 1 else 's'} {sets}.")
         else:
             text += f"; none was flagged ({s['sessions']} in a row needed)."
         if s["skipped"]:
