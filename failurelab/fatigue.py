@@ -8,19 +8,25 @@ grid of 1/res) whose fatigued, rate-adapted force meets the target; the remainin
 force the pool could make at maximal excitation. Task failure (the endurance time) is the first
 sample where capacity falls below the target. This version of the model has no recovery.
 
-The code evaluates a small window of candidate excitations in one vectorised call, starting from
-the previous sample's excitation, instead of the authors' hop-and-step search; both return the
-smallest grid excitation that meets the target, because force rises monotonically with excitation.
+The code evaluates a window of four neighbouring grid excitations in one vectorised call,
+placed by the previous sample's excitation and its last change and moved until it brackets the
+answer, instead of the authors' hop-and-step search; both return the smallest grid excitation
+that meets the target, because force rises monotonically with excitation. Simulations run one
+target at a time (an endurance curve is a loop over targets).
 """
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from .motor_units import MotorUnitPool, fusion
+from .validation import array, fail, real, shown, whole
 
 #: Fatigue parameters of Potvin & Fuglevand (2017), named as in the authors' code.
 FATIGUE_DEFAULTS = dict(
@@ -72,143 +78,140 @@ class _Engine:
                  contraction_time_scale):
         self.pool = pool
         self.n_act = round(pool.max_excitation * RESOLUTION)  # maxact
-        grid = np.arange(1, self.n_act + 1) / RESOLUTION  # acti = act / res
-        self.grid = grid
-        self.rate_table = pool._rates(grid)  # mufr(mu, act), one row per grid point
-        self.rate_max = self.rate_table[-1]
-        self.rested_force = (fusion(pool.contraction_times / 1000 * self.rate_table)
-                             * pool.twitch_forces).sum(axis=1)  # totalP
-        self.max_force = self.rested_force[-1]  # maxP
+        self.grid = np.arange(1, self.n_act + 1) / RESOLUTION  # acti = act / res
+        # mufr(mu, act) = min(mir (acti - thr) + minfr, frp) once acti >= thr, one row per grid
+        # point (MotorUnitPool.firing_rates, built in place: the tables are large)
+        mufr = np.subtract.outer(self.grid, pool.thresholds)
+        off = mufr < 0
+        mufr *= pool.rate_gain
+        mufr += pool.min_rate
+        np.minimum(mufr, pool.peak_rates, out=mufr)
+        mufr[off] = 0.0
+        self.rate_table, self.rate_max = mufr, mufr[-1]
+        # adaptFR uses (mufr - minfr + 2), and is 0 for a unit that is not firing (mufr = 0)
+        self.adapt_table = mufr - (pool.min_rate - 2)
+        np.maximum(self.adapt_table, 0.0, out=self.adapt_table)
+        self.max_force = self._rested_force(self.n_act - 1)  # maxP
         n = pool.n
         # fatigue(i) = exp(ln(fat)(i-1)/(n-1)) (FatFac / fat) P(i)
         rates = np.exp((np.log(fatigue_range) / (n - 1)) * np.arange(n))
         self.fatigue = rates * (fatigue_factor / fatigue_range) * pool.twitch_forces
         # adaptFR coefficient: (thr(i) - 1)/(thr(n) - 1) adaptSF
         self.adapt_coef = (pool.thresholds - 1) / (pool.thresholds[-1] - 1) * adaptation_scale
-        self.rate_offset = pool.min_rate - 2  # adaptFR uses (mufr - minfr + 2)
         self.tau = adaptation_tau
         self.ct_scale = contraction_time_scale
         # capacity without adaptation: muP(mu, maxact) / P(mu)
         self.rested_fusion_max = fusion(pool.contraction_times / 1000 * self.rate_max)
+        # MotorUnitPool.recruited_force_share by number of units recruited (the smallest first)
+        first = np.arange(n) < np.arange(n + 1)[:, None]
+        self.share_by_count = (first * pool.twitch_forces).sum(axis=-1) / pool.twitch_forces.sum()
 
-    def rested_act(self, targets):
-        """Index (0-based) of the smallest grid excitation whose rested force meets each target."""
-        idx = np.searchsorted(self.rested_force / self.max_force, targets, side="left")
-        return np.minimum(idx, self.n_act - 1)
+    def _rested_force(self, act):
+        """Rested force at grid index act (totalP(act))."""
+        pool = self.pool
+        return (fusion(pool.contraction_times / 1000 * self.rate_table[act]) * pool.twitch_forces).sum()
 
-    def _forces(self, acts, ctn, p_now, rfac_coef):
-        """Force (fraction of maxP, TPt) at candidate grid indices acts (B x W), with PrFAT and
-        adaptFR per candidate and unit."""
-        rates = self.rate_table[acts]  # mufr, B x W x n
-        adapt = np.maximum(rfac_coef[:, None, :] * (rates - self.rate_offset), 0.0)  # adaptFR
-        pr = fusion(ctn[:, None, :] * (rates - adapt))  # PrFAT at the adapted rate (mufrFAT)
-        return np.einsum("bwn,bn->bw", pr, p_now) / self.max_force, pr, adapt
+    def rested_act(self, target):
+        """Index (0-based) of the smallest grid excitation whose rested force meets the target
+        (bisection: rested force rises with excitation)."""
+        lo, hi = 0, self.n_act - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._rested_force(mid) / self.max_force >= target:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
 
-    def _capacity(self, ctn, p_now, adapt):
-        """Force at maximal excitation (TPtMAX) with the adaptation of the chosen excitation."""
-        pr_max = fusion(ctn * (self.rate_max - adapt))  # at mufrMAX
-        return np.einsum("bn,bn->b", pr_max, p_now) / self.max_force
+    def _evaluate(self, lo, ctn, p_now, coef):
+        """Force and capacity (fractions of maxP: TPt, TPtMAX) at the grid indices lo, lo + 1, ...
+        (a window of _WINDOW), and PrFAT per candidate and unit.
 
-    def run(self, targets, dt, max_time, stop_at_failure=True, record_units=False):
-        """Simulate sustained contractions at several targets at once (B targets).
-
-        Returns per-sample arrays (samples x B) of grid index, force and capacity, with ``record_units``
-        Pnow / P per unit (samples x B x n), and the sample (1-based) of task failure per
-        target (0 = none). Rows that failed are dropped when ``stop_at_failure``.
+        adaptFR = coef (mufr - minfr + 2) lowers both the candidate's rate (mufrFAT) and the
+        maximal rate (mufrMAX); both are evaluated in one array, candidates first.
         """
-        targets = np.asarray(targets, dtype=float)
-        pool, b, n = self.pool, len(targets), self.pool.n
-        samprate = 1.0 / dt
-        n_samples = round(max_time / dt)
+        adapt = coef * self.adapt_table[lo:lo + _WINDOW]  # adaptFR
+        x = np.empty((2 * _WINDOW, self.pool.n))
+        np.subtract(self.rate_table[lo:lo + _WINDOW], adapt, out=x[:_WINDOW])  # mufrFAT
+        np.subtract(self.rate_max, adapt, out=x[_WINDOW:])  # mufrMAX
+        x *= ctn  # ctFAT / 1000 * rate
+        pr = fusion(x)
+        tp = (np.einsum("wn,n->w", pr, p_now) / self.max_force).tolist()
+        return tp[:_WINDOW], tp[_WINDOW:], pr
+
+    def _search(self, start, target, ctn, p_now, coef):
+        """Smallest grid index whose force meets the target (the maximal one if none does), with
+        its force, capacity and PrFAT. The window starts at ``start`` and is moved until it
+        brackets the answer; force rises with excitation, so the first index that meets the
+        target is the answer."""
+        top = self.n_act - 1
+        lo = min(max(start, 0), top - _WINDOW + 1)
+        while True:
+            force, capacity, pr = self._evaluate(lo, ctn, p_now, coef)
+            k = next((j for j, f in enumerate(force) if f >= target), _WINDOW)
+            if k == 0 and lo > 0:  # the answer may lie lower
+                lo = max(lo - _WINDOW + 1, 0)
+            elif k == _WINDOW and lo < top - _WINDOW + 1:  # higher
+                lo = min(lo + _WINDOW - 1, top - _WINDOW + 1)
+            else:
+                k = min(k, _WINDOW - 1)  # none meets the target: maximal excitation
+                return lo + k, force[k], capacity[k], pr[k]
+
+    def run(self, target, dt, n_samples, stop_at_failure=True, record_units=False):
+        """Simulate a sustained contraction at ``target`` (fraction of maxP) for n_samples of dt.
+
+        Returns per-sample arrays of grid index, force and capacity, Pnow / P per unit
+        (samples x n, with ``record_units``, else None) and the sample (1-based) of task
+        failure (0 = none). With ``stop_at_failure`` the run ends at that sample.
+        """
+        pool, n = self.pool, self.pool.n
         p0 = pool.twitch_forces
-        p_now = np.tile(p0, (b, 1))
+        p_now = p0  # Pnow: replaced at every sample, never changed in place
         # adaptation factor 1 - e^(-Rdur/tau), Rdur = (i - muON + 1)/samprate: kept as the decaying
         # e^(-Rdur/tau) ("decay", 1 until a unit is first recruited at sample muON)
-        decay = np.ones((b, n))
+        decay = np.ones(n)
+        n_on = 0  # units recruited so far (muON > 0): the first n_on, as thresholds rise
+        thresholds, grid = pool.thresholds.tolist(), self.grid.tolist()
         q = np.exp(-dt / self.tau)
         # ctFAT / 1000 = ct (1 + ctSF (1 - Pnow/P)) / 1000 = ct_a - ct_b Pnow
         ct_a = pool.contraction_times / 1000 * (1 + self.ct_scale)
         ct_b = pool.contraction_times / 1000 * self.ct_scale / p0
-        fatigue_step = self.fatigue / samprate
-        act = self.rested_act(targets)
-        peak = np.full(b, -1)  # highest grid index used so far: recruitment only happens above it
-        step = np.zeros(b, dtype=int)
-        out = {k: np.full((n_samples, b), np.nan) for k in ("act", "force", "capacity")}
-        units = np.full((n_samples, b, n), np.nan) if record_units else None
-        fail_sample = np.zeros(b, dtype=int)
-        r = np.arange(b)  # rows still simulated; failed rows are dropped when stopping at failure
-        last = 0
+        fatigue_step = self.fatigue / (1.0 / dt)  # fatigue / samprate
+        act, step, fail_sample = self.rested_act(target), 0, 0
+        acts, forces, capacities = [], [], []
+        units = np.empty((n_samples, n)) if record_units else None  # Pnow per sample
         for i in range(1, n_samples + 1):  # the authors' 1-based sample index
             coef = self.adapt_coef - self.adapt_coef * decay
             ctn = ct_a - ct_b * p_now
-            chosen, force, capacity, pr = self._search(act, step, targets[r], ctn, p_now, coef)
+            # candidates from one step below the previous excitation moved by its last change
+            chosen, force, capacity, pr = self._search(act + max(step - 1, 0) - 1, target, ctn,
+                                                       p_now, coef)
             if i > 1:
                 step = chosen - act  # extrapolate the last change of excitation
             act = chosen
-            out["act"][i - 1, r] = chosen
-            out["force"][i - 1, r] = force
-            out["capacity"][i - 1, r] = capacity
+            acts.append(chosen)
+            forces.append(force)
+            capacities.append(capacity)
             if record_units:
-                units[i - 1, r] = p_now / p0
-            decay[decay < 1] *= q
-            if (chosen > peak).any():  # muON: units first recruited at this sample
-                new = (decay == 1) & (self.grid[chosen][:, None] >= pool.thresholds)
-                decay[new] = q * q  # e^(-Rdur/tau) at the next sample, Rdur = 2 samples
-                peak = np.maximum(peak, chosen)
+                units[i - 1] = p_now
+            decay[:n_on] *= q
+            if n_on < n and grid[chosen] >= thresholds[n_on]:  # muON: first recruited now
+                new_on = bisect_right(thresholds, grid[chosen])
+                decay[n_on:new_on] = q * q  # e^(-Rdur/tau) at the next sample, Rdur = 2 samples
+                n_on = new_on
             if i >= 2:  # the authors' code leaves the second sample unfatigued too
                 p_now = np.minimum(np.maximum(p_now - fatigue_step * pr, 0.0), p0)
-            failing = capacity < targets[r]
-            if failing.any():
-                fail_sample[r[failing & (fail_sample[r] == 0)]] = i
+            if capacity < target and not fail_sample:
+                fail_sample = i
                 if stop_at_failure:
-                    keep = ~failing
-                    r, act, step, p_now = r[keep], act[keep], step[keep], p_now[keep]
-                    decay, peak = decay[keep], peak[keep]
-                    if r.size == 0:
-                        last = i
-                        break
-            last = i
-        out = {k: v[:last] for k, v in out.items()}
-        return out, (units[:last] if record_units else None), fail_sample
-
-    def _search(self, prev, step, targets, ctn, p_now, coef):
-        """Smallest grid index whose force meets each target, with its force, capacity and PrFAT.
-
-        Candidates: a few grid steps around the previous excitation moved by the last change; a
-        row whose candidates do not bracket the answer is walked to it.
-        """
-        top = self.n_act - 1
-        base = prev + np.maximum(step - 1, 0)
-        acts = np.minimum(np.maximum(base[:, None] + _OFFSETS, 0), top)
-        force, pr, adapt = self._forces(acts, ctn, p_now, coef)
-        ok = force >= targets[:, None]
-        any_ok = ok.any(axis=1)
-        rows = np.arange(len(targets))
-        pick = np.where(any_ok, ok.argmax(axis=1), acts.shape[1] - 1)  # none: maximal excitation
-        chosen = acts[rows, pick]
-        bracketed = np.where(any_ok, (pick > 0) | (chosen == 0), acts[:, -1] == top)
-        if bracketed.all():
-            force, pr, adapt = force[rows, pick], pr[rows, pick], adapt[rows, pick]
-        else:
-            for row in np.flatnonzero(~bracketed):  # rare: walk this row to the answer
-                chosen[row] = self._walk(base[row], targets[row], ctn[row], p_now[row], coef[row])
-            force, pr, adapt = (a[:, 0] for a in self._forces(chosen[:, None], ctn, p_now, coef))
-        return chosen, force, self._capacity(ctn, p_now, adapt), pr
-
-    def _walk(self, base, target, ctn, p_now, coef):
-        top, width = self.n_act - 1, len(_OFFSETS) - 1
-        while True:
-            acts = np.minimum(np.maximum(base + _OFFSETS, 0), top)[None]
-            ok = self._forces(acts, ctn[None], p_now[None], coef[None])[0][0] >= target
-            if ok[0] and acts[0, 0] > 0:
-                base -= width
-            elif not ok.any() and acts[0, -1] < top:
-                base += width
-            else:
-                return acts[0, ok.argmax()] if ok.any() else top
+                    break
+        if record_units:
+            units = units[:len(acts)]
+            units /= p0
+        return np.array(acts), np.array(forces), np.array(capacities), units, fail_sample
 
 
-_OFFSETS = np.arange(-1, 3)  # candidate grid steps around the extrapolated excitation
+_WINDOW = 4  # candidate grid indices evaluated at once
 
 
 @lru_cache(maxsize=8)
@@ -216,81 +219,113 @@ def _engine(pool_key, fatigue_key):
     return _Engine(MotorUnitPool(**dict(pool_key)), **dict(fatigue_key))
 
 
+#: Allowed range of each fatigue parameter: (low, high, low excluded); None = unbounded.
+FATIGUE_LIMITS = dict(
+    fatigue_range=(1.0, None, False),  # fat >= 1: the last unit fatigues fat times faster
+    fatigue_factor=(0.0, 1.0, True),  # a fraction of peak force lost per second
+    adaptation_tau=(0.0, None, True),  # a time constant, s
+    adaptation_scale=(0.0, 1.0, False),  # adaptSF: a fraction of (mufr - minfr + 2)
+    contraction_time_scale=(0.0, 10.0, False),  # ctSF: fatigued units up to 1 + ctSF times slower
+)
+
+
+def _check_pool(pool):
+    if pool is None:
+        return MotorUnitPool()
+    if not isinstance(pool, MotorUnitPool):
+        fail(f"pool must be a MotorUnitPool (or None for the default pool), got {shown(pool)}")
+    return pool
+
+
 def _engine_for(pool, fatigue_params):
     params = dict(FATIGUE_DEFAULTS)
+    if fatigue_params is not None and not isinstance(fatigue_params, Mapping):
+        fail("fatigue_params must be a dict such as {'fatigue_factor': 0.03} (or None for the "
+             f"defaults), got {shown(fatigue_params)}")
     for k, v in (fatigue_params or {}).items():
         if k not in params:
-            raise ValueError(f"unknown fatigue parameter {k!r}; known: {', '.join(params)}")
-        params[k] = float(v)
+            fail(f"unknown fatigue parameter {shown(k)}; known: {', '.join(params)}")
+        low, high, open_low = FATIGUE_LIMITS[k]
+        params[k] = real(k, v, low, high, open_low=open_low,
+                         hint=f" (default {FATIGUE_DEFAULTS[k]:g})")
     return _engine(tuple(sorted(pool.params.items())), tuple(sorted(params.items())))
 
 
 def _check_target(target_fraction):
-    try:
-        t = float(target_fraction)
-    except (TypeError, ValueError):
-        raise ValueError(f"target_fraction must be a number, got {target_fraction!r}") from None
-    if not 0 < t <= 1:
-        raise ValueError("target_fraction must be a fraction of maximal force above 0 and at most 1 "
-                         f"(e.g. 0.3 for 30 % MVC), got {target_fraction!r}")
-    return t
+    return real("target_fraction", target_fraction, 0, 1, open_low=True, what="a fraction of maximal force",
+                hint=" (e.g. 0.3 for 30 % MVC)")
 
 
-def _check_dt(dt):
-    if not (isinstance(dt, (int, float)) and 0 < dt <= 1):
-        raise ValueError(f"dt must be a time step in seconds between 0 and 1, got {dt!r}")
-    return float(dt)
+MIN_DT, MAX_SAMPLES = 0.001, 150_000  # time step (s) and samples a simulation may take
+
+
+def _samples(dt, duration, shorter="max_time"):
+    """Number of samples of ``dt`` in ``duration`` s, within MAX_SAMPLES (or an InputError that
+    suggests a larger dt or, if ``shorter`` names it, a shorter duration)."""
+    dt = real("dt", dt, MIN_DT, 1, what="a time step in seconds")
+    n = round(duration / dt)
+    if n > MAX_SAMPLES:
+        fail(f"dt = {dt:g} s over {duration:g} s needs {n:,} samples; at most {MAX_SAMPLES:,} are "
+             f"allowed: use dt >= {math.ceil(duration / MAX_SAMPLES / MIN_DT - 1e-9) * MIN_DT:g} s"
+             + (f" or {shorter} <= {MAX_SAMPLES * dt:g} s" if shorter else ""))
+    return dt, n
 
 
 def simulate_sustained(target_fraction, pool=None, dt=0.1, max_time=None, fatigue_params=None):
     """Sustained isometric contraction at ``target_fraction`` of maximal force (Potvin & Fuglevand 2017).
 
-    By default the simulation stops at task failure; with ``max_time`` (s) it runs that long,
-    going on past failure at maximal excitation. ``fatigue_params`` overrides FATIGUE_DEFAULTS.
+    By default the simulation stops at task failure, or after SAFETY_LIMIT_S (3600 s) if the
+    target is so low that the pool does not fail by then (below about 0.044 with the default
+    pool and parameters: ``failed`` is False and ``endurance_time`` NaN). With ``max_time`` (s)
+    it runs that long, going on past failure at maximal excitation. ``dt`` is the time step (s,
+    0.001 to 1; at most MAX_SAMPLES samples). ``fatigue_params`` overrides FATIGUE_DEFAULTS
+    (ranges: FATIGUE_LIMITS).
     """
     target = _check_target(target_fraction)
-    dt = _check_dt(dt)
-    if max_time is not None and not (isinstance(max_time, (int, float)) and 0 < max_time <= 4 * SAFETY_LIMIT_S):
-        raise ValueError(f"max_time must be a positive number of seconds up to {4 * SAFETY_LIMIT_S:g}, "
-                         f"got {max_time!r}")
-    pool = pool or MotorUnitPool()
-    eng = _engine_for(pool, fatigue_params)
-    out, units, fail = eng.run([target], dt, max_time or SAFETY_LIMIT_S,
-                               stop_at_failure=max_time is None, record_units=True)
-    return _result(eng, target, dt, out, units[:, 0], fail[0])
-
-
-def _result(eng, target, dt, out, unit_cap, fail_sample, col=0):
-    n = len(out["act"])
-    grid_exc = eng.grid[out["act"][:, col].astype(int)]
+    if max_time is not None:
+        max_time = real("max_time", max_time, 0, 4 * SAFETY_LIMIT_S, open_low=True,
+                        what="a duration in seconds")
+    dt, n_samples = _samples(dt, max_time or SAFETY_LIMIT_S)
+    eng = _engine_for(_check_pool(pool), fatigue_params)
+    acts, force, capacity, unit_cap, fail_sample = eng.run(
+        target, dt, n_samples, stop_at_failure=max_time is None, record_units=True)
+    excitation = eng.grid[acts]
+    n_recruited = np.searchsorted(eng.pool.thresholds, excitation, side="right")  # thr <= E
     return SustainedResult(
-        time=np.arange(1, n + 1) / (1 / dt),  # i / samprate, as in the authors' output
+        time=np.arange(1, len(acts) + 1) / (1 / dt),  # i / samprate, as in the authors' output
         target=target,
-        excitation=grid_exc,
-        excitation_fraction=grid_exc / eng.pool.max_excitation,
-        force=out["force"][:, col],
-        capacity=out["capacity"][:, col],
-        strength_no_adaptation=np.nansum(unit_cap * eng.rested_fusion_max * eng.pool.twitch_forces,
-                                         axis=1) / eng.max_force,
-        n_recruited=(grid_exc[:, None] >= eng.pool.thresholds).sum(axis=1),
-        recruited_share=eng.pool.recruited_force_share(grid_exc),
+        excitation=excitation,
+        excitation_fraction=excitation / eng.pool.max_excitation,
+        force=force,
+        capacity=capacity,
+        strength_no_adaptation=(unit_cap * eng.rested_fusion_max * eng.pool.twitch_forces).sum(axis=1)
+        / eng.max_force,
+        n_recruited=n_recruited,
+        recruited_share=eng.share_by_count[n_recruited],
         unit_capacity=unit_cap,
         endurance_time=fail_sample / (1 / dt) if fail_sample else float("nan"),
         pool=eng.pool,
     )
 
 
-def endurance_curve(targets=None, pool=None, dt=0.1, fatigue_params=None):
-    """Endurance time (s) at each target fraction, all contractions simulated together.
+MAX_TARGETS = 20  # target fractions one endurance curve may simulate
 
-    Default targets: 0.1, 0.2, ..., 1.0 of maximal force.
+
+def endurance_curve(targets=None, pool=None, dt=0.1, fatigue_params=None):
+    """Endurance time (s) at each target fraction (NaN where the pool does not fail within
+    SAFETY_LIMIT_S, see simulate_sustained).
+
+    Default targets: 0.1, 0.2, ..., 1.0 of maximal force; at most MAX_TARGETS of them.
     """
     targets = np.round(np.arange(0.1, 1.0001, 0.1), 1) if targets is None else targets
-    targets = np.array([_check_target(t) for t in np.atleast_1d(targets)])
-    pool = pool or MotorUnitPool()
-    eng = _engine_for(pool, fatigue_params)
-    _, _, fail = eng.run(targets, _check_dt(dt), SAFETY_LIMIT_S)
-    return targets, np.where(fail > 0, fail / (1 / dt), np.nan)
+    targets = array("targets", targets, 0, 1, open_low=True, what="fractions of maximal force",
+                    ndim=(0, 1), item="target").reshape(-1)
+    if len(targets) > MAX_TARGETS:
+        fail(f"targets must hold at most {MAX_TARGETS} fractions, got {len(targets)}")
+    dt, n_samples = _samples(dt, SAFETY_LIMIT_S, shorter=None)
+    eng = _engine_for(_check_pool(pool), fatigue_params)
+    fail_samples = np.array([eng.run(t, dt, n_samples)[-1] for t in targets])
+    return targets, np.where(fail_samples > 0, fail_samples / (1 / dt), np.nan)
 
 
 # -- Sets of repetitions on the sustained-contraction model ------------------------------------
@@ -319,7 +354,11 @@ def _sustained_cached(target, pool_key):
 
 
 def _to_failure(target, pool):
-    return _sustained_cached(round(target, 6), tuple(sorted((pool or MotorUnitPool()).params.items())))
+    result = _sustained_cached(round(target, 6), tuple(sorted(_check_pool(pool).params.items())))
+    if not result.failed:
+        fail(f"at {100 * target:g} % of 1RM this pool does not reach task failure within "
+             f"{SAFETY_LIMIT_S:g} s: choose a heavier load")
+    return result
 
 
 def seconds_per_rep(pool=None):
@@ -328,14 +367,8 @@ def seconds_per_rep(pool=None):
 
 
 def _check_load(load_fraction):
-    try:
-        p = float(load_fraction)
-    except (TypeError, ValueError):
-        raise ValueError(f"load must be a number, got {load_fraction!r}") from None
-    if not 0.05 <= p <= 1:
-        raise ValueError("load must be a fraction of 1RM between 0.05 and 1 "
-                         f"(e.g. 0.75 for 75 % 1RM), got {load_fraction!r}")
-    return p
+    return real("load_fraction", load_fraction, 0.05, 1, what="a fraction of 1RM",
+                hint=" (e.g. 0.75 for 75 % 1RM)")
 
 
 def reps_to_failure(load_fraction, pool=None):
@@ -392,14 +425,13 @@ class SetResult:
 def simulate_set(load_fraction, rir, pool=None):
     """A set at ``load_fraction`` of 1RM ended with ``rir`` repetitions in reserve (0 = failure)."""
     p = _check_load(load_fraction)
-    if isinstance(rir, bool) or not isinstance(rir, (int, np.integer)) or rir < 0:
-        raise ValueError(f"rir (repetitions in reserve) must be a whole number >= 0, got {rir!r}")
+    rir = whole("rir (repetitions in reserve)", rir, 0)
     full = _to_failure(p, pool)
     per_rep = seconds_per_rep(pool)
     possible = int(np.floor(full.endurance_time / per_rep + 1e-9))
     if rir >= possible:
-        raise ValueError(f"at {100 * p:.0f} % of 1RM the model reaches failure after {possible} "
-                         f"repetition{'s' if possible != 1 else ''}: choose fewer than {possible} reps in reserve")
+        fail(f"at {100 * p:.0f} % of 1RM the model reaches failure after {possible} "
+             f"repetition{'s' if possible != 1 else ''}: choose fewer than {possible} reps in reserve")
     done = possible - int(rir)
     stop_time = done * per_rep
     stop_index = int(min(np.searchsorted(full.time, stop_time - 1e-9), len(full.time) - 1))

@@ -6,6 +6,7 @@ import pytest
 
 from failurelab import fatigue
 from failurelab.fatigue import reps_to_failure, simulate_set, simulate_sustained
+from failurelab.motor_units import MotorUnitPool
 
 
 @pytest.mark.parametrize("target, seconds", [(0.75, 25.0), (0.3, 15.0), (0.95, 5.0)])
@@ -19,6 +20,26 @@ def test_reproduces_the_authors_algorithm_sample_by_sample(target, seconds):
     np.testing.assert_allclose(ours.capacity, ref["capacity"], atol=1e-12)
     if ref["capacity"].min() < target:
         assert ours.endurance_time == pytest.approx(ref["endurance_time"])
+
+
+@pytest.mark.parametrize("pool, params, ref_args", [
+    (dict(recruitment_range=17), None, dict(r=17)),
+    (dict(n=60), dict(fatigue_factor=0.05, adaptation_tau=10), dict(nu=60, FatFac=0.05, tau=10)),
+    (None, dict(fatigue_range=40, adaptation_scale=0.3, contraction_time_scale=1.0),
+     dict(fat=40, adaptSF=0.3, ctSF=1.0)),
+])
+def test_other_pools_and_fatigue_parameters_follow_the_authors_algorithm(pool, params, ref_args):
+    ref = reference.run(0.6, 20.0, **ref_args)
+    ours = simulate_sustained(0.6, pool=pool and MotorUnitPool(**pool), max_time=20, fatigue_params=params)
+    np.testing.assert_array_equal(np.round(ours.excitation * 100), np.round(ref["excitation"] * 100))
+    np.testing.assert_allclose(ours.force, ref["force"], atol=1e-12)
+    np.testing.assert_allclose(ours.capacity, ref["capacity"], atol=1e-12)
+
+
+def test_recruitment_columns_agree_with_the_pool():
+    r = simulate_sustained(0.3)
+    np.testing.assert_array_equal(r.n_recruited, r.pool.recruited(r.excitation).sum(axis=1))
+    np.testing.assert_array_equal(r.recruited_share, r.pool.recruited_force_share(r.excitation))
 
 
 def test_failure_comes_at_full_excitation_with_capacity_below_target():
@@ -83,10 +104,9 @@ def test_set_result_bookkeeping():
 @pytest.mark.parametrize("call, message", [
     (lambda: simulate_sustained(0), "above 0 and at most 1"),
     (lambda: simulate_sustained(50), "e.g. 0.3 for 30 % MVC"),
-    (lambda: simulate_sustained("heavy"), "must be a number"),
+    (lambda: simulate_sustained("heavy"), "target_fraction must be a fraction of maximal force"),
     (lambda: simulate_sustained(0.5, dt=0), "dt must be"),
     (lambda: simulate_sustained(0.5, max_time=-1), "max_time"),
-    (lambda: simulate_sustained(0.5, fatigue_params={"speed": 2}), "unknown fatigue parameter"),
     (lambda: simulate_set(0.8, -1), "whole number >= 0"),
     (lambda: simulate_set(0.9, 5), "reaches failure after 3 repetitions: choose fewer than 3 reps in reserve"),
     (lambda: reps_to_failure(75), "fraction of 1RM"),
@@ -103,3 +123,48 @@ def test_the_largest_unit_works_only_the_last_part_of_a_light_set():
         r = simulate_set(load, 0).sustained
         on = np.flatnonzero(r.n_recruited == r.pool.n)[0]
         assert low <= 1 - on / len(r.time) <= high
+
+
+@pytest.mark.parametrize("call, message", [
+    # the size of the work is bounded before any is done
+    (lambda: simulate_sustained(0.5, dt=1e-6), r"dt must be a time step in seconds from 0\.001 to 1"),
+    (lambda: simulate_sustained(0.5, dt=0.001),
+     r"needs 3,600,000 samples; at most 150,000 are allowed: use dt >= 0\.024 s or max_time <= 150 s"),
+    (lambda: fatigue.endurance_curve(dt=0.01), r"at most 150,000 are allowed: use dt >= 0\.024 s$"),
+    (lambda: fatigue.endurance_curve([]), "targets must have at least one target"),
+    (lambda: fatigue.endurance_curve(np.linspace(0.1, 1, 30)), "at most 20 fractions, got 30"),
+    # fatigue parameters: numbers in range, known names
+    (lambda: simulate_sustained(0.5, fatigue_params={"fatigue_factor": -0.01}),
+     r"fatigue_factor must be a number above 0 and at most 1 \(default 0\.0225\), got -0\.01"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"fatigue_factor": float("nan")}), "got nan"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"fatigue_factor": float("inf")}), "got inf"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"fatigue_factor": None}), "got None"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"fatigue_factor": [0.1]}), r"got \[0\.1\]"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"adaptation_tau": 0}),
+     r"adaptation_tau must be a number > 0 \(default 22\), got 0"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"fatigue_range": 0}), "fatigue_range must be a number >= 1"),
+    (lambda: simulate_sustained(0.5, fatigue_params=[("fatigue_factor", 0.1)]), "fatigue_params must be a dict"),
+    (lambda: simulate_sustained(0.5, fatigue_params={"speed": 2}),
+     "unknown fatigue parameter 'speed'; known: fatigue_range, fatigue_factor, adaptation_tau, adaptation_scale, contraction_time_scale"),
+    # booleans and numeric strings are not numbers
+    (lambda: simulate_sustained(True), "got True"),
+    (lambda: simulate_sustained("0.5"), "got '0.5'"),
+    (lambda: fatigue.endurance_curve(["0.5"]), "targets must be fractions of maximal force"),
+    (lambda: simulate_sustained(0.5, max_time=True), "max_time must be a duration in seconds"),
+    (lambda: reps_to_failure(True), "load_fraction must be a fraction of 1RM"),
+    (lambda: simulate_set(0.8, 2.5), r"rir \(repetitions in reserve\) must be a whole number"),
+    (lambda: simulate_sustained(0.5, pool="limb"), "pool must be a MotorUnitPool"),
+])
+def test_bad_input_is_refused_before_any_work(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_a_target_the_pool_holds_for_an_hour_does_not_fail():
+    # below about 4.4 % MVC the default pool does not fail within SAFETY_LIMIT_S
+    r = simulate_sustained(0.04)
+    assert not r.failed and np.isnan(r.endurance_time)
+    assert r.time[-1] == pytest.approx(fatigue.SAFETY_LIMIT_S) and r.capacity[-1] > 0.04
+    # ... so a set at that load has no repetitions to failure: said, not NaN
+    with pytest.raises(ValueError, match="does not reach task failure within 3600 s"):
+        reps_to_failure(0.05, pool=MotorUnitPool(twitch_range=10))
