@@ -24,6 +24,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .data import load
+from .validation import fail, whole
 
 #: The checklist: (key, question, why it matters). The first seven locate the number; the last
 #: three come from chapters 2 and 4: corrections, volume, and what an interval rules out.
@@ -327,12 +328,9 @@ def sources_of(claim_id):
 
 def _claim_id(claim_id):
     ids = sorted({c for c, _ in claim_keys()})
-    if isinstance(claim_id, bool) or not isinstance(claim_id, int):
-        raise ValueError(f"claim_id must be a whole number ({ids[0]} to {ids[-1]}), "  # noqa: TRY004
-                         f"got {claim_id!r}")
+    claim_id = whole("claim_id", claim_id, what=f"a whole number ({ids[0]} to {ids[-1]})")
     if claim_id not in ids:
-        raise ValueError(f"there is no claim {claim_id}; claims are numbered "
-                         f"{', '.join(map(str, ids))}")
+        fail(f"there is no claim {claim_id}; claims are numbered {', '.join(map(str, ids))}")
     return claim_id
 
 
@@ -524,5 +522,5 @@ def source_estimates(source_key):
 def years(text):
     """Four-digit years (1900-2099) mentioned in ``text``, as integers."""
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, got {type(text).__name__}")  # noqa: TRY004
+        fail(f"text must be a string, got {type(text).__name__}")
     return [int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", text)]

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .validation import fail
+
 ENV_VAR = "FAILURELAB_DATA"
 DESCRIPTOR = "datapackage.json"
 VERIFICATION_LEVELS = (
@@ -55,9 +57,7 @@ def resources():
 def resource(name):
     """The descriptor entry (dict) of resource ``name``."""
     if not isinstance(name, str):
-        # Every bad input to failurelab raises ValueError, so not TypeError.
-        got = type(name).__name__
-        raise ValueError(f"resource name must be a string, got {got}")  # noqa: TRY004
+        fail(f"resource name must be a string, got {type(name).__name__}")
     for res in descriptor()["resources"]:
         if res["name"] == name:
             return res

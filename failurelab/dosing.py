@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .practice import _real, reps_at_load
+from .practice import MAX_RIR, reps_at_load
+from .validation import array, choice, fail, flag, real, whole
 
 KINDS = ("compound", "isolation")
 
@@ -74,26 +75,21 @@ def _assumed(overrides):
     """Default values of ASSUMPTIONS updated with ``overrides`` (validated)."""
     unknown = sorted(set(overrides) - set(ASSUMPTIONS))
     if unknown:
-        raise ValueError(f"unknown teaching-model parameter(s) {', '.join(unknown)}; known: "
-                         f"{', '.join(ASSUMPTIONS)}")
+        fail(f"unknown teaching-model parameter(s) {', '.join(unknown)}; known: "
+             f"{', '.join(ASSUMPTIONS)}")
     values = {name: a.value for name, a in ASSUMPTIONS.items()}
     for name, value in overrides.items():
-        values[name] = _real(value, name, low=0)
+        values[name] = real(name, value, 0, 1000)
     if values["fatigue_decay_rir"] == 0:
-        raise ValueError("fatigue_decay_rir must be above 0 (it divides the RIR)")
+        fail("fatigue_decay_rir must be above 0 (it divides the RIR)")
     if values["compound_cost"] == 0:
-        raise ValueError("compound_cost must be above 0 (a set always costs something)")
+        fail("compound_cost must be above 0 (a set always costs something)")
     return values
 
 
 def _rir_array(rir):
-    try:
-        r = np.asarray(rir, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"rir must be a number or an array of numbers, got {rir!r}") from None
-    if np.asarray(rir).dtype == bool or not np.all(np.isfinite(r)) or np.any(r < 0):
-        raise ValueError(f"rir (repetitions in reserve) must be numbers >= 0, got {rir!r}")
-    return r
+    return array("rir (repetitions in reserve)", rir, 0, MAX_RIR,
+                 what="a number or an array of numbers")
 
 
 def _out(x):
@@ -106,8 +102,7 @@ def set_stimulus(rir, outcome="hypertrophy", **assumptions):
     ``outcome`` "hypertrophy" uses ``hypertrophy_loss_per_rir`` (assumed 0.05), "strength" uses
     ``strength_loss_per_rir`` (0: negligible in Robinson et al. 2024).
     """
-    if outcome not in ("hypertrophy", "strength"):
-        raise ValueError(f"outcome must be 'hypertrophy' or 'strength', got {outcome!r}")
+    choice("outcome", outcome, ("hypertrophy", "strength"))
     loss = _assumed(assumptions)[f"{outcome}_loss_per_rir"]
     return _out(np.clip(1 - loss * _rir_array(rir), 0, None))
 
@@ -118,8 +113,7 @@ def set_fatigue(rir, kind="isolation", **assumptions):
     cost is 1 for an isolation set and ``compound_cost`` (assumed 1.5) for a compound set, so an
     isolation set far from failure costs 1 and one to failure 1 + ``fatigue_extra_at_failure``.
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    choice("kind", kind, KINDS)
     a = _assumed(assumptions)
     cost = a["compound_cost"] if kind == "compound" else 1.0
     extra = a["fatigue_extra_at_failure"] * np.exp(-_rir_array(rir) / a["fatigue_decay_rir"])
@@ -140,21 +134,13 @@ class Exercise:
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"an exercise needs a name, got {self.name!r}")
-        if self.kind not in KINDS:
-            raise ValueError(f"{self.name}: kind must be one of {', '.join(KINDS)}, "
-                             f"got {self.kind!r}")
-        load = _real(self.load_pct, f"{self.name}: load_pct", low=0)
-        if not 0 < load <= 100:
-            raise ValueError(f"{self.name}: load_pct must be above 0 and at most 100 "
-                             f"(% of 1RM), got {self.load_pct!r}")
-        sets = _real(self.sets, f"{self.name}: sets", low=0, whole=True)
-        if sets > 60:
-            raise ValueError(f"{self.name}: sets must be at most 60 per week, got {sets}")
-        _real(self.rir, f"{self.name}: rir (repetitions in reserve)", low=0)
-        if not isinstance(self.last_set_to_failure, (bool, np.bool_)):
-            raise ValueError(f"{self.name}: last_set_to_failure must be True or False, got "  # noqa: TRY004
-                             f"{self.last_set_to_failure!r}")
+            fail(f"an exercise needs a name, got {self.name!r}")
+        choice(f"{self.name}: kind", self.kind, KINDS)
+        real(f"{self.name}: load_pct", self.load_pct, 0, 100, open_low=True,
+             hint=" (% of 1RM)")
+        whole(f"{self.name}: sets", self.sets, 0, 60, hint=" per week")
+        real(f"{self.name}: rir (repetitions in reserve)", self.rir, 0, MAX_RIR)
+        flag(f"{self.name}: last_set_to_failure", self.last_set_to_failure)
 
 
 @dataclass(frozen=True)
@@ -180,17 +166,21 @@ def weekly_plan(exercises, rir_bias=0.0, formula="Epley", **assumptions):
     of Halperin et al. 2022, doi:10.1007/s40279-021-01559-x). Stimulus, fatigue and reps use
     the true RIR; hard sets are counted from the planned RIR (what the lifter writes down).
     """
-    exercises = list(exercises) if not isinstance(exercises, Exercise) else [exercises]
+    if isinstance(exercises, Exercise):
+        exercises = [exercises]
+    elif isinstance(exercises, list | tuple):
+        exercises = list(exercises)
+    else:
+        fail(f"exercises must be a list of failurelab.dosing.Exercise, got {exercises!r}")
     if not exercises:
-        raise ValueError("a weekly plan needs at least one exercise")
+        fail("a weekly plan needs at least one exercise")
     for ex in exercises:
         if not isinstance(ex, Exercise):
-            # ValueError for every bad input (the course's convention), so not TypeError
-            raise ValueError(f"each exercise must be a failurelab.dosing.Exercise, got {ex!r}")  # noqa: TRY004
+            fail(f"each exercise must be a failurelab.dosing.Exercise, got {ex!r}")
     names = [ex.name for ex in exercises]
     if len(set(names)) != len(names):
-        raise ValueError(f"exercise names must differ, got {names}")
-    bias = _real(rir_bias, "rir_bias", low=0)
+        fail(f"exercise names must differ, got {names}")
+    bias = real("rir_bias", rir_bias, 0, MAX_RIR)
     a = _assumed(assumptions)
     rows = []
     for ex in exercises:
@@ -202,13 +192,13 @@ def weekly_plan(exercises, rir_bias=0.0, formula="Epley", **assumptions):
         reps_short = math.floor(to_failure - true_rir + 1e-9) if n_short else 0
         reps_fail = math.floor(to_failure + 1e-9) if n_fail else 0
         if n_short and reps_short < 1:
-            raise ValueError(
+            fail(
                 f"{ex.name}: at {ex.load_pct:g} % 1RM {formula} predicts "
                 f"{to_failure:.1f} reps to failure, too few for 1 rep with "
                 f"{true_rir:g} in reserve; choose a lighter load or a lower RIR")
         if n_fail and reps_fail < 1:
-            raise ValueError(f"{ex.name}: at {ex.load_pct:g} % 1RM {formula} predicts "
-                             f"{to_failure:.1f} reps to failure, less than 1 rep")
+            fail(f"{ex.name}: at {ex.load_pct:g} % 1RM {formula} predicts "
+                 f"{to_failure:.1f} reps to failure, less than 1 rep")
         stim_h = set_stimulus([0, true_rir], "hypertrophy", **a)
         stim_s = set_stimulus([0, true_rir], "strength", **a)
         cost = set_fatigue([0, true_rir], ex.kind, **a)

@@ -25,52 +25,45 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special, stats
 
+from .validation import array, choice, fail, fraction, real, whole
+
 CORRECTIONS = ("exact", "approx", "none")
 VTYPES = ("LS", "LS2", "UB")
 CI_METHODS = ("normal", "exact")
 
 
-def _number(name, value, minimum=None, integer=False):
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if integer and x != int(x):
-        raise ValueError(f"{name} must be a whole number (a count of people), got {value!r}")
-    if minimum is not None and x < minimum:
-        raise ValueError(f"{name} must be >= {minimum:g}, got {value!r}")
-    return x
+#: Largest mean or SD (in the outcome's units) and group size the functions accept.
+MAX_VALUE = 1e12
+MAX_N_PER_GROUP = 10_000_000
+#: Largest |d| the power and precision functions (and the solvers' search) accept.
+MAX_D = 100.0
+
+
+def _number(name, value):
+    return real(name, value, -MAX_VALUE, MAX_VALUE)
 
 
 def _positive(name, value):
-    x = _number(name, value)
-    if x <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    return x
+    return real(name, value, 0, MAX_VALUE, open_low=True, what="a number")
+
+
+def _group(name, value):
+    return whole(name, value, 2, MAX_N_PER_GROUP, what="a whole number of people")
+
+
+def _effect(name, value):
+    return real(name, value, -MAX_D, MAX_D, what="an effect size (SMD)")
 
 
 def _level(level):
-    x = _number("level", level)
-    if not 0 < x < 1:
-        raise ValueError("level must be between 0 and 1 (e.g. 0.95 for a 95 % interval), "
-                         f"got {level!r}")
-    return x
-
-
-def _choice(name, value, options):
-    if value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}, got {value!r}")
-    return value
+    return fraction("level", level, hint=" (e.g. 0.95 for a 95 % interval)")
 
 
 def correction_factor(df, correction="exact"):
     """Small-sample correction J for degrees of freedom ``df`` (= n1 + n2 - 2), see module doc."""
-    _choice("correction", correction, CORRECTIONS)
-    df = _number("df", df)
-    if df <= 1:
-        raise ValueError(f"df must be > 1 (at least 2 people per group), got {df!r}")
+    choice("correction", correction, CORRECTIONS)
+    df = real("df", df, 1, 2 * MAX_N_PER_GROUP, open_low=True,
+              hint=" (n1 + n2 - 2, at least 2 people per group)")
     if correction == "none":
         return 1.0
     if correction == "approx":
@@ -121,16 +114,25 @@ def smd(m1, sd1, n1, m2, sd2, n2, correction="exact", vtype="LS", level=0.95, ci
     the noncentral t of d (Cumming & Finch 2001, doi:10.1177/0013164401614002): an interval for the
     population SMD that does not use J or vi.
     """
-    _choice("correction", correction, CORRECTIONS)
-    _choice("vtype", vtype, VTYPES)
-    _choice("ci", ci, CI_METHODS)
+    choice("correction", correction, CORRECTIONS)
+    choice("vtype", vtype, VTYPES)
+    choice("ci", ci, CI_METHODS)
     level = _level(level)
     m1, m2 = _number("m1", m1), _number("m2", m2)
     sd1, sd2 = _positive("sd1", sd1), _positive("sd2", sd2)
-    n1, n2 = _number("n1", n1, 2, integer=True), _number("n2", n2, 2, integer=True)
+    n1, n2 = _group("n1", n1), _group("n2", n2)
     df, n_total = n1 + n2 - 2, n1 + n2
     sd_pooled = math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / df)
+    if sd_pooled == 0:  # tiny SDs whose squares underflow: the same, scaled by the larger SD
+        top = max(sd1, sd2)
+        sd_pooled = top * math.sqrt(((n1 - 1) * (sd1 / top) ** 2
+                                     + (n2 - 1) * (sd2 / top) ** 2) / df)
     d = (m1 - m2) / sd_pooled
+    if not abs(d) <= 1e6:
+        fail(f"(m1 - m2) / pooled SD must be from -1e+06 to 1e+06 (a standardized mean "
+             f"difference), got {d:g}: check that the means and SDs are in the same units")
+    if ci == "exact" and abs(d) > MAX_D:
+        fail(f"ci='exact' needs |d| <= {MAX_D:g}, got d = {d:g}; use ci='normal'")
     J = correction_factor(df, correction)
     g = J * d
     if vtype == "LS":
@@ -150,7 +152,7 @@ def smd(m1, sd1, n1, m2, sd2, n2, correction="exact", vtype="LS", level=0.95, ci
 
 def to_raw_units(g, sd):
     """An SMD back in the outcome's units (e.g. kg or repetitions): g times the stated SD."""
-    return _number("g", g) * _positive("sd", sd)
+    return _effect("g", g) * _positive("sd", sd)
 
 
 # -- what a d means: overlap of two normal distributions with equal SDs -------------------------
@@ -159,12 +161,12 @@ def cohens_u3(d):
 
     Cohen (1988, Statistical Power Analysis, 2nd ed.), assuming normal distributions with equal SDs.
     """
-    return float(stats.norm.cdf(_number("d", d)))
+    return float(stats.norm.cdf(_effect("d", d)))
 
 
 def overlap(d):
     """Overlapping share of the two distributions, 2 Phi(-|d|/2) (rpsychologist.com/cohend)."""
-    return float(2 * stats.norm.cdf(-abs(_number("d", d)) / 2))
+    return float(2 * stats.norm.cdf(-abs(_effect("d", d)) / 2))
 
 
 def prob_superiority(d):
@@ -172,7 +174,7 @@ def prob_superiority(d):
 
     McGraw & Wong (1992, Psychol Bull 111:361-365).
     """
-    return float(stats.norm.cdf(_number("d", d) / math.sqrt(2)))
+    return float(stats.norm.cdf(_effect("d", d) / math.sqrt(2)))
 
 
 def nnt(d, cer=0.2):
@@ -183,11 +185,8 @@ def nnt(d, cer=0.2):
     ``cer`` is the control event rate: the share of group 2 with a "favourable" outcome
     (rpsychologist.com/cohend uses 20 %). Negative for d < 0 (number needed to harm); inf at d = 0.
     """
-    d = _number("d", d)
-    cer = _number("cer", cer)
-    if not 0 < cer < 1:
-        raise ValueError("cer (control event rate) must be a fraction between 0 and 1, e.g. 0.2, "
-                         f"got {cer!r}")
+    d = _effect("d", d)
+    cer = fraction("cer (control event rate)", cer, hint=" (e.g. 0.2)")
     gain = stats.norm.cdf(d + stats.norm.ppf(cer)) - cer
     return math.inf if abs(gain) < 1e-12 else float(1 / gain)
 
@@ -199,8 +198,8 @@ def ci_half_width(n, d=0.0, level=0.95, exact=False):
     Default: z sqrt(2/n + d^2/(4n)), the normal interval from the large-sample variance
     (Hedges & Olkin 1985). ``exact=True``: half the width of the noncentral-t interval.
     """
-    n = _number("n", n, 2, integer=True)
-    d, level = _number("d", d), _level(level)
+    n = _group("n", n)
+    d, level = _effect("d", d), _level(level)
     if exact:
         low, high = _nct_ci(d, n, n, level)
         return (high - low) / 2
@@ -208,10 +207,7 @@ def ci_half_width(n, d=0.0, level=0.95, exact=False):
 
 
 def _alpha(alpha):
-    a = _number("alpha", alpha)
-    if not 0 < a < 1:
-        raise ValueError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}")
-    return a
+    return fraction("alpha", alpha, hint=" (e.g. 0.05)")
 
 
 def _power_solver():
@@ -221,30 +217,46 @@ def _power_solver():
 
 
 def power(d, n, alpha=0.05):
-    """Power of a two-sided independent t-test with ``n`` per group (statsmodels TTestIndPower)."""
-    return _power(_number("d", d), _number("n", n, 2), _alpha(alpha))
+    """Power of a two-sided independent t-test with ``n`` per group (statsmodels TTestIndPower).
+
+    ``d`` and ``n`` may be numbers or arrays (broadcast together, e.g. a grid of n for a power
+    curve): a number for numbers, an array otherwise.
+    """
+    d = array("d", d, -MAX_D, MAX_D, what="an effect size (SMD) or an array of them")
+    n = array("n", n, 2, MAX_N_PER_GROUP, what="people per group (a number or an array)")
+    try:
+        d, n = np.broadcast_arrays(d, n)
+    except ValueError:
+        fail(f"d and n must have shapes that broadcast together, got {d.shape} and {n.shape}")
+    p = _power(d, n, _alpha(alpha))
+    return float(p) if p.ndim == 0 else p
 
 
 def _power(d, n, alpha):
-    value = float(_power_solver().power(effect_size=d, nobs1=n, alpha=alpha, ratio=1.0,
-                                        alternative="two-sided"))
-    if math.isnan(value):  # scipy's noncentral t returns NaN for the negligible far tail
-        df, ncp = 2 * n - 2, abs(d) * math.sqrt(n / 2)
-        crit = stats.t.isf(alpha / 2, df)
-        value = float(stats.nct.sf(crit, df, ncp))  # the other tail is < 1e-15 here
-    return value
+    """Power for arrays (or numbers) d and n that are already checked."""
+    d, n = np.asarray(d, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(all="ignore"):
+        p = np.array(_power_solver().power(effect_size=d, nobs1=n, alpha=alpha, ratio=1.0,
+                                           alternative="two-sided"), dtype=float)
+    bad = ~np.isfinite(p)
+    if bad.any():  # scipy's noncentral t returns NaN for the negligible far tail
+        n_bad = np.broadcast_to(n, p.shape)[bad]
+        d_bad = np.broadcast_to(d, p.shape)[bad]
+        df = 2 * n_bad - 2
+        # the other tail is < 1e-15 here
+        p[bad] = stats.nct.sf(stats.t.isf(alpha / 2, df), df, np.abs(d_bad) * np.sqrt(n_bad / 2))
+    return p
 
 
-#: Largest group size and effect size the solvers search (beyond them the answer is refused).
-MAX_N_PER_GROUP = 10_000_000
-MAX_D = 100.0
+def _power_scalar(d, n, alpha):
+    return float(_power(d, n, alpha))
 
 
 def _power_target(power, alpha):
-    pw, a = _number("power", power), _alpha(alpha)
-    if not a < pw < 1:
-        raise ValueError(f"power must be between 0 and 1 and above alpha = {a} (e.g. 0.8 for "
-                         f"80 %), got {power!r}")
+    a = _alpha(alpha)
+    pw = fraction("power", power, hint=" (e.g. 0.8 for 80 %)")
+    if pw <= a:
+        fail(f"power must be above alpha = {a:g} (e.g. 0.8 for 80 %), got {power!r}")
     return pw, a
 
 
@@ -254,18 +266,18 @@ def n_per_group(d, power=0.8, alpha=0.05):
     Solves ``power(d, n) = power`` for n by Brent's method between 2 and ``MAX_N_PER_GROUP``;
     an effect so large that 2 per group already reach the power gives 2.
     """
-    d = _number("d", d)
+    d = _effect("d", d)
     if d == 0:
-        raise ValueError("d must not be 0: no sample size has power to detect a zero effect")
+        fail("d must not be 0: no sample size has power to detect a zero effect")
     pw, a = _power_target(power, alpha)
 
     def gap(n):
-        return _power(d, n, a) - pw
+        return _power_scalar(d, n, a) - pw
 
     if gap(2) >= 0:
         return 2
     if gap(MAX_N_PER_GROUP) < 0:
-        raise ValueError(f"d = {d} is too small: more than {MAX_N_PER_GROUP:,} per group would "
+        fail(f"d = {d} is too small: more than {MAX_N_PER_GROUP:,} per group would "
                          f"be needed for {pw:.0%} power")
     n = math.ceil(optimize.brentq(gap, 2, MAX_N_PER_GROUP, xtol=1e-9) - 1e-9)
     while gap(n) < 0:  # guard the rounding: the returned n must reach the power
@@ -279,17 +291,17 @@ def detectable_d(n, power=0.8, alpha=0.05):
     Solves ``power(d, n) = power`` for d by Brent's method between 0 and ``MAX_D``, and checks
     the answer, so a search edge is never returned as a result.
     """
-    n = _number("n", n, 2)
+    n = real("n", n, 2, MAX_N_PER_GROUP, what="a number of people per group")
     pw, a = _power_target(power, alpha)
 
     def gap(d):
-        return _power(d, n, a) - pw
+        return _power_scalar(d, n, a) - pw
 
     if gap(MAX_D) < 0:
-        raise ValueError(f"with n = {n:g} per group no d up to {MAX_D:g} reaches {pw:.1%} power")
+        fail(f"with n = {n:g} per group no d up to {MAX_D:g} reaches {pw:.1%} power")
     d = float(optimize.brentq(gap, 0.0, MAX_D, xtol=1e-12))
     if abs(gap(d)) > 1e-6:
-        raise ValueError(f"the power equation did not converge for n = {n:g}, power = {pw}")
+        fail(f"the power equation did not converge for n = {n:g}, power = {pw}")
     return d
 
 
@@ -303,12 +315,11 @@ VERDICTS = {
 }
 
 
-def _given(x):
+def _given(name, x):
     """``x`` as a float, or None when it is missing (None or NaN)."""
-    if x is None:
+    if x is None or (isinstance(x, float | np.floating) and math.isnan(x)):
         return None
-    x = float(x)
-    return None if math.isnan(x) else x
+    return real(name, x, -MAX_VALUE, MAX_VALUE)
 
 
 def se_from_p(estimate, p):
@@ -318,9 +329,7 @@ def se_from_p(estimate, p):
     hides, e.g. Refalo et al. 2023's 0.19 (0.00 to 0.37), p = 0.045: se = 0.0949, so the
     unrounded lower bound is 0.19 - 1.96 x 0.0949 = 0.004, just above zero.
     """
-    est, p = _number("estimate", estimate), _number("p", p)
-    if not 0 < p < 1:
-        raise ValueError(f"p must be between 0 and 1, got {p!r}")
+    est, p = _number("estimate", estimate), fraction("p", p, what="a p-value")
     return abs(est) / float(stats.norm.isf(p / 2))
 
 
@@ -333,7 +342,7 @@ def excludes_zero(low, high, estimate=None, p=None, level=0.95):
     bound printed as 0.00 does not count as excluding zero. A p reported as "p < x" can be passed
     as x when x <= 1 - level.
     """
-    est, p = _given(estimate), _given(p)
+    est, p = _given("estimate", estimate), _given("p", p)
     if est is not None and p is not None and est != 0:
         z = float(stats.norm.isf((1 - _level(level)) / 2))
         se = se_from_p(est, p)
@@ -350,7 +359,7 @@ def ci_verdict(low, high, smallest_effect, estimate=None, p=None, level=0.95):
     as excluding zero.
     """
     low, high = _number("low", low), _number("high", high)
-    band = _number("smallest_effect", smallest_effect, 0)
+    band = real("smallest_effect", smallest_effect, 0, MAX_VALUE)
     if low > band:
         return VERDICTS["benefit"]
     if high < -band:

@@ -35,13 +35,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .validation import InputError, array, choice, fail, fraction
+
 METHODS = ("EE", "DL", "REML", "PM")
 TESTS = ("z", "knha")  # the two tests the course's simulations compare
 ALL_TESTS = TESTS + ("adhoc",)  # with the modified Knapp-Hartung method
 PI_TYPES = ("default", "riley")
+#: Largest |effect size| and sampling variance accepted (beyond them the arithmetic overflows).
+MAX_VALUE = 1e12
 
 
-class ConvergenceError(ValueError):
+class ConvergenceError(InputError):
     """An iterative tau^2 estimator did not converge (a ValueError, so explorers show it)."""
 
 
@@ -72,26 +76,13 @@ class Pooled:
 
 
 def _check(yi, vi):
-    try:
-        y = np.asarray(yi, dtype=float)
-        v = np.asarray(vi, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError("yi and vi must be lists of numbers "
-                         "(effect sizes and their sampling variances)") from None
-    if y.ndim != 1 or v.ndim != 1:
-        raise ValueError("yi and vi must be flat lists of numbers, one per study")
+    y = array("yi (effect sizes)", yi, -MAX_VALUE, MAX_VALUE, ndim=1, item="study",
+              what="numbers (one per study)")
+    v = array("vi (sampling variances)", vi, 0, MAX_VALUE, open_low=True, ndim=1,
+              item="study", what="numbers (one per study)")
     if len(y) != len(v):
-        raise ValueError("yi and vi must have the same length (one of each per study), "
-                         f"got {len(y)} and {len(v)}")
-    if len(y) < 1:
-        raise ValueError("need at least one study (k >= 1), got none")
-    for name, x in (("yi", y), ("vi", v)):
-        bad = np.flatnonzero(~np.isfinite(x))
-        if bad.size:
-            raise ValueError(f"{name} must be finite numbers; study {bad[0] + 1} has {x[bad[0]]!r}")
-    if np.any(v <= 0):
-        i = int(np.flatnonzero(v <= 0)[0])
-        raise ValueError(f"vi (sampling variances) must be > 0; study {i + 1} has {v[i]!r}")
+        fail("yi and vi must have the same length (one of each per study), "
+             f"got {len(y)} and {len(v)}")
     return y, v
 
 
@@ -164,21 +155,12 @@ def _tau2(y, v, method):
 def pool(yi, vi, method="REML", test="z", level=0.95, pi_type="default"):
     """Pool effect sizes ``yi`` with sampling variances ``vi`` (see the module doc for methods)."""
     y, v = _check(yi, vi)
-    method = str(method).upper()
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    if test not in ALL_TESTS:
-        raise ValueError("test must be 'z' (normal), 'knha' (Hartung-Knapp) or 'adhoc' (Hartung-"
-                         f"Knapp with the scale truncated at 1), got {test!r}")
-    if pi_type not in PI_TYPES:
-        raise ValueError("pi_type must be 'default' (as metafor) or 'riley' (t with k - 2 df), "
-                         f"got {pi_type!r}")
-    try:
-        ok = 0 < float(level) < 1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95 for 95 %), got {level!r}")
+    method = choice("method", method.upper() if isinstance(method, str) else method, METHODS)
+    choice("test", test, ALL_TESTS, what="'z' (normal), 'knha' (Hartung-Knapp) or 'adhoc' "
+           "(Hartung-Knapp with the scale truncated at 1)")
+    choice("pi_type", pi_type, PI_TYPES, what="'default' (as metafor) or 'riley' (t with "
+           "k - 2 df)")
+    level = fraction("level", level, hint=" (e.g. 0.95 for 95 %)")
     k = len(y)
     if k == 1 and test in ("knha", "adhoc"):
         warnings.warn("Hartung-Knapp needs at least 2 studies; "

@@ -22,6 +22,8 @@ from functools import cache
 
 import numpy as np
 
+from .validation import array, choice, fail, real, whole
+
 #: Potvin & Fuglevand (2017) defaults, named as in the authors' code.
 DEFAULTS = dict(
     n=120,  # nu: number of motor units
@@ -46,14 +48,23 @@ def fusion(normalised_rate):
     Fuglevand et al. (1993) eqs. 16-17 in the static form of the 2017 code:
     Pr = x / 0.4 * S(0.4) for x <= 0.4, else S(x), with S(x) = 1 - exp(-2 x^3).
     """
-    x = np.asarray(normalised_rate, dtype=float)
+    x = normalised_rate
+    if not (isinstance(x, np.ndarray) and x.dtype.kind == "f"):  # float arrays: the model's own
+        x = array("normalised_rate", x, what="a number or an array of numbers (CT x rate)")
     return np.where(x <= FUSION_KNEE, x * _KNEE_SLOPE, -np.expm1(-2.0 * x * x * x))
 
 
-def _positive(name, value):
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
+#: Bisection steps of :meth:`MotorUnitPool.excitation_for_force` at most (float64 precision is
+#: reached after about 60).
+MAX_BISECTIONS = 200
+
+
+def _positive(name, value, high, hint=""):
+    return real(name, value, 0, high, open_low=True, hint=hint)
+
+
+def _range(name, value, high, hint):
+    return real(name, value, 1, high, open_low=True, hint=hint)
 
 
 class MotorUnitPool:
@@ -79,25 +90,22 @@ class MotorUnitPool:
                  twitch_range=DEFAULTS["twitch_range"],
                  contraction_time_range=DEFAULTS["contraction_time_range"],
                  longest_contraction_time=DEFAULTS["longest_contraction_time"]):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-            raise ValueError(f"n (number of motor units) must be a whole number >= 2, got {n!r}")
-        self.n = int(n)
-        self.recruitment_range = _positive("recruitment_range", recruitment_range)
-        if self.recruitment_range <= 1:
-            raise ValueError(f"recruitment_range must be > 1, got {recruitment_range!r}")
-        self.min_rate = _positive("min_rate", min_rate)
-        self.peak_rate_first = _positive("peak_rate_first", peak_rate_first)
-        self.peak_rate_last = _positive("peak_rate_last", peak_rate_last)
+        self.n = whole("n (number of motor units)", n, 2, 10_000, hint=" (e.g. 120)")
+        self.recruitment_range = _range("recruitment_range", recruitment_range, 10_000,
+                                        " (e.g. 50)")
+        self.min_rate = _positive("min_rate", min_rate, 1000, " Hz (e.g. 8)")
+        self.peak_rate_first = _positive("peak_rate_first", peak_rate_first, 1000, " Hz (e.g. 35)")
+        self.peak_rate_last = _positive("peak_rate_last", peak_rate_last, 1000, " Hz (e.g. 25)")
         if min(self.peak_rate_first, self.peak_rate_last) <= self.min_rate:
-            raise ValueError("peak firing rates must exceed min_rate "
-                             f"({self.min_rate} Hz), got {peak_rate_first} and {peak_rate_last}")
-        self.rate_gain = _positive("rate_gain", rate_gain)
-        self.twitch_range = _positive("twitch_range", twitch_range)
-        self.contraction_time_range = _positive("contraction_time_range", contraction_time_range)
-        if self.twitch_range <= 1 or self.contraction_time_range <= 1:
-            raise ValueError("twitch_range and contraction_time_range must be > 1")
+            fail("peak firing rates must exceed min_rate "
+                 f"({self.min_rate} Hz), got {peak_rate_first} and {peak_rate_last}")
+        self.rate_gain = _positive("rate_gain", rate_gain, 1000, " Hz per unit (e.g. 1)")
+        self.twitch_range = _range("twitch_range", twitch_range, 1e6, " (e.g. 100)")
+        self.contraction_time_range = _range("contraction_time_range", contraction_time_range,
+                                             1000, " (e.g. 3)")
         self.longest_contraction_time = _positive("longest_contraction_time",
-                                                  longest_contraction_time)
+                                                  longest_contraction_time, 10_000,
+                                                  " ms (e.g. 90)")
 
         i = np.arange(self.n)  # (i - 1) of the paper
         # thr(i) = exp((i-1) b), b = ln(RR)/(n-1): 1 ... RR (2017 code, modified Fuglevand eq. 1)
@@ -122,13 +130,9 @@ class MotorUnitPool:
 
     # -- helpers ---------------------------------------------------------------------------
     def _excitation(self, excitation):
-        e = np.asarray(excitation, dtype=float)
-        if not np.all(np.isfinite(e)):
-            raise ValueError(f"excitation must be a finite number, got {excitation!r}")
-        if np.any(e < 0) or np.any(e > self.max_excitation + 1e-9):
-            raise ValueError(f"excitation must be between 0 and the maximal excitation "
-                             f"{self.max_excitation:g}, got {excitation!r}")
-        return e
+        return array("excitation", excitation, 0, self.max_excitation + 1e-9,
+                     what="a number or an array of numbers",
+                     hint=" (0 to the pool's maximal excitation)")
 
     def _rates(self, e):
         e = np.asarray(e, dtype=float)[..., None]
@@ -172,13 +176,14 @@ class MotorUnitPool:
 
     def excitation_for_force(self, target_fraction, tol=1e-10):
         """Smallest excitation whose force reaches ``target_fraction`` of maximal force (0..1)."""
-        t = np.asarray(target_fraction, dtype=float)
-        if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t > 1):
-            raise ValueError("target_fraction must be a fraction of maximal force between 0 and 1 "
-                             f"(e.g. 0.3 for 30 %), got {target_fraction!r}")
+        t = array("target_fraction", target_fraction, 0, 1,
+                  what="a fraction of maximal force (e.g. 0.3 for 30 %) or an array of them")
+        tol = real("tol", tol, 0, 1, open_low=True, hint=" (in units of excitation, e.g. 1e-10)")
         lo = np.zeros_like(t)
         hi = np.full_like(t, self.max_excitation)
-        while np.max(hi - lo) > tol:  # force is monotonic in excitation: bisection
+        for _ in range(MAX_BISECTIONS):  # force is monotonic in excitation: bisection
+            if np.max(hi - lo) <= tol:
+                break
             mid = (lo + hi) / 2
             below = self._absolute_force(mid) / self.max_force < t
             lo = np.where(below, mid, lo)
@@ -191,8 +196,8 @@ def recruitment_range_for_limit(limit_fraction):
     """Recruitment range RR whose last unit is recruited at ``limit_fraction`` of maximal force."""
     from scipy.optimize import brentq
 
-    if not 0.3 <= limit_fraction <= 0.95:
-        raise ValueError(f"limit_fraction must be between 0.3 and 0.95 of maximal force, got {limit_fraction!r}")
+    limit_fraction = real("limit_fraction", limit_fraction, 0.3, 0.95,
+                          what="a fraction of maximal force")
     return brentq(lambda rr: MotorUnitPool(recruitment_range=rr).force(rr) - limit_fraction, 2, 1000,
                   xtol=1e-10)
 
@@ -212,11 +217,13 @@ MUSCLE_PRESETS = {
 }
 
 
-@cache
 def muscle_preset(name):
     """The MotorUnitPool of a MUSCLE_PRESETS entry (by key)."""
-    if name not in MUSCLE_PRESETS:
-        raise ValueError(f"unknown muscle {name!r}; choose one of {', '.join(MUSCLE_PRESETS)}")
+    return _preset(choice("muscle", name, MUSCLE_PRESETS))
+
+
+@cache
+def _preset(name):
     preset = MUSCLE_PRESETS[name]
     rr = preset.get("recruitment_range") or recruitment_range_for_limit(preset["limit"])
     return MotorUnitPool(recruitment_range=rr)
@@ -229,8 +236,12 @@ def force_increment_sources(pool, low=0.4, high=0.8):
     ("recruitment") and from units already firing at ``low`` that fire faster ("rate coding"),
     the contrast De Luca et al. (1982) drew between deltoid and first dorsal interosseous.
     """
-    if not 0 <= low < high <= 1:
-        raise ValueError(f"need 0 <= low < high <= 1 (fractions of maximal force), got {low!r}, {high!r}")
+    if not isinstance(pool, MotorUnitPool):
+        fail(f"pool must be a MotorUnitPool, got {type(pool).__name__}")
+    low = real("low", low, 0, 1, what="a fraction of maximal force")
+    high = real("high", high, 0, 1, what="a fraction of maximal force")
+    if not low < high:
+        fail(f"low must be below high (fractions of maximal force), got {low!r} and {high!r}")
     e_low, e_high = pool.excitation_for_force([low, high])
     before, after = pool.unit_forces(e_low), pool.unit_forces(e_high)
     new = ~pool.recruited(e_low)

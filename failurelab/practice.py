@@ -13,12 +13,12 @@ Steele et al. 2017 (doi:10.7717/peerj.4105); values in data/rir_accuracy.csv.
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from .validation import array, fail, real, shown, whole
 
 #: repetitions to failure at a fraction p of 1RM
 REPS_AT_LOAD = {
@@ -36,30 +36,33 @@ LOAD_FOR_REPS = {
 REPS_RANGE = {"Epley": (0, None), "Brzycki": (1, 37), "Modified Epley": (1, None)}
 
 
+#: Largest weight (kg), repetitions and repetitions in reserve a set may have here.
+MAX_WEIGHT_KG, MAX_REPS, MAX_RIR = 10_000, 1000, 100
+#: Most simulated sets :func:`simulate_rir_error` draws at once (memory and time).
+MAX_SIMULATED_SETS = 1_000_000
+
+
 def _formula(formula):
-    if formula not in REPS_AT_LOAD:
-        raise ValueError(f"unknown formula {formula!r}; choose one of {', '.join(REPS_AT_LOAD)}")
+    if not (isinstance(formula, str) and formula in REPS_AT_LOAD):
+        fail(f"unknown formula {shown(formula)}; formula must be one of "
+             f"{', '.join(REPS_AT_LOAD)}")
     return formula
 
 
-def _real(value, name, low=None, whole=False):
-    """A finite float (or int if ``whole``) >= ``low``, or ValueError naming ``name``."""
-    kind = "a whole number" if whole else "a number"
-    bound = f" >= {low}" if low is not None else ""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if ok and whole:
-        ok = float(value).is_integer()
-    if not ok or not math.isfinite(value) or (low is not None and value < low):
-        raise ValueError(f"{name} must be {kind}{bound}, got {value!r}")
-    return int(value) if whole else float(value)
+def _load(load_fraction, ndim=None):
+    what = "a fraction of 1RM or " + ("a flat list of them" if ndim else "an array of them")
+    return array("load_fraction", load_fraction, 0, 1, open_low=True, ndim=ndim, what=what,
+                 hint=" (e.g. 0.75)")
+
+
+def _rir(rir):
+    return real("rir (repetitions in reserve)", rir, 0, MAX_RIR)
 
 
 def reps_at_load(load_fraction, formula="Epley"):
     """Repetitions to failure predicted by ``formula`` at ``load_fraction`` of 1RM."""
     _formula(formula)
-    p = np.asarray(load_fraction, dtype=float)
-    if not np.all((p > 0) & (p <= 1)):
-        raise ValueError(f"load must be a fraction of 1RM above 0 and at most 1 (e.g. 0.75), got {load_fraction!r}")
+    p = _load(load_fraction)
     r = REPS_AT_LOAD[formula](p)
     return float(r) if r.ndim == 0 else r
 
@@ -67,21 +70,16 @@ def reps_at_load(load_fraction, formula="Epley"):
 def _check_reps_to_failure(r, formula, what):
     low, high = REPS_RANGE[formula]
     if np.any(r < low):
-        raise ValueError(f"{what} must be at least {low} for {formula}, got {r.tolist()!r}")
+        fail(f"{what} must be at least {low} for {formula}, got {shown(r.tolist())}")
     if high is not None and np.any(r >= high):
-        raise ValueError(f"{what} must be below {high} for {formula} (its 1RM estimate "
-                         f"divides by 37 - reps), got {r.tolist()!r}")
+        fail(f"{what} must be below {high} for {formula} (its 1RM estimate "
+             f"divides by 37 - reps), got {shown(r.tolist())}")
 
 
 def load_for_reps(reps, formula="Epley"):
     """Fraction of 1RM at which ``reps`` repetitions reach failure (inverse of reps_at_load)."""
     _formula(formula)
-    try:
-        r = np.asarray(reps, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"reps must be a number or an array of numbers, got {reps!r}") from None
-    if r.dtype == bool or not np.all(np.isfinite(r)):
-        raise ValueError(f"reps must be finite numbers, got {reps!r}")
+    r = array("reps", reps, high=MAX_REPS + MAX_RIR, what="a finite number or an array of them")
     _check_reps_to_failure(r, formula, "reps")
     p = LOAD_FOR_REPS[formula](r)
     return float(p) if p.ndim == 0 else p
@@ -94,11 +92,10 @@ def one_rm(weight, reps, rir=0, formula="Epley"):
     to failure; Brzycki and modified Epley give exactly the weight.
     """
     _formula(formula)
-    w = _real(weight, "weight", low=0)
-    if w == 0:
-        raise ValueError("weight must be above 0 (an e1RM needs a loaded set)")
-    n = _real(reps, "reps", low=1, whole=True)
-    extra = _real(rir, "rir (repetitions in reserve)", low=0)
+    w = real("weight", weight, 0, MAX_WEIGHT_KG, open_low=True,
+             hint=" kg (an e1RM needs a loaded set)")
+    n = whole("reps", reps, 1, MAX_REPS)
+    extra = _rir(rir)
     r = np.asarray(n + extra, dtype=float)
     _check_reps_to_failure(r, formula, "reps + rir (repetitions to failure)")
     return w / float(LOAD_FOR_REPS[formula](r))
@@ -112,6 +109,7 @@ def formula_spread(load_fraction):
     The spread grows at light loads, beyond the about 10 reps the formulas were built for: there
     Brzycki's straight line (never above 37 reps) falls far below Epley's curve.
     """
+    _load(load_fraction, ndim=(0, 1))
     reps = {name: reps_at_load(load_fraction, name) for name in REPS_AT_LOAD}
     stacked = np.vstack([np.atleast_1d(v) for v in reps.values()])
     low, high = stacked.min(axis=0), stacked.max(axis=0)
@@ -144,14 +142,14 @@ RPE_SCALE = {
 
 def rir_from_rpe(rpe):
     """RIR range ``(low, high)`` for an RPE of the Zourdos 2016 scale (e.g. 8.5 -> (1, 2))."""
-    value = _real(rpe, "RPE", low=1)
+    value = real("RPE", rpe, 1)
     if value in RPE_SCALE:
         low, high, _ = RPE_SCALE[value]
         return (low, high)
     if 1 <= value < 5:
-        raise ValueError(f"RPE {value:g} describes effort only (1-2 little to no effort, 3-4 "
+        fail(f"RPE {value:g} describes effort only (1-2 little to no effort, 3-4 "
                          f"light effort); the scale gives repetitions in reserve from RPE 5")
-    raise ValueError(f"RPE {value:g} is not on the scale; use 5, 5.5, 6, 7, 7.5, 8, 8.5, 9, "
+    fail(f"RPE {value:g} is not on the scale; use 5, 5.5, 6, 7, 7.5, 8, 8.5, 9, "
                      f"9.5 or 10")
 
 
@@ -161,14 +159,14 @@ def rpe_from_rir(rir):
     0 RIR -> (9.5, 10) because both RPEs mean no further repetition; 1.5 -> (8.5, 8.5);
     4, 5 or 6 -> (5, 6). Other values (0.5, 3.5, above 6) have no RPE on the scale.
     """
-    value = _real(rir, "rir (repetitions in reserve)", low=0)
+    value = _rir(rir)
     if value > 6:
-        raise ValueError(f"the RPE scale stops at 6 repetitions in reserve (RPE 5), got {value:g}")
+        fail(f"the RPE scale stops at 6 repetitions in reserve (RPE 5), got {value:g}")
     matches = [rpe for rpe, (low, high, _) in RPE_SCALE.items()
                if (low == high == value) or (low < high and (low + high) / 2 == value)
                or (high - low > 1 and low <= value <= high and value.is_integer())]
     if not matches:
-        raise ValueError(f"{value:g} RIR has no RPE on the scale; use 0, 1, 1.5, 2, 2.5, 3 or a "
+        fail(f"{value:g} RIR has no RPE on the scale; use 0, 1, 1.5, 2, 2.5, 3 or a "
                          f"whole number from 4 to 6 (RPE 9.5 means 0 RIR but a heavier load "
                          f"was possible)")
     return (min(matches), max(matches))
@@ -194,7 +192,7 @@ class RIRSimulation:
 
     def share_beyond(self, reps):
         """Share of sets that were more than ``reps`` repetitions further from failure than reported."""
-        extra = _real(reps, "reps", low=0)
+        extra = real("reps", reps, 0, MAX_REPS)
         return float(np.mean(self.error > extra))
 
 
@@ -215,13 +213,13 @@ def simulate_rir_error(reported_rir, n=10_000, seed=0, bias=0.95, bias_slope=0.1
     ``sd`` is an assumption, kept below Steele et al. 2017's SEM of 2.64-3.38 reps, which was
     measured at the start of sets taken to failure (far from failure). Not a measurement.
     """
-    rep = _real(reported_rir, "reported_rir", low=0)
-    count = _real(n, "n (number of simulated sets)", low=1, whole=True)
-    rng_seed = _real(seed, "seed", low=0, whole=True)
-    b = _real(bias, "bias")
-    b_slope = _real(bias_slope, "bias_slope")
-    spread = _real(sd, "sd", low=0)
-    s_slope = _real(sd_slope, "sd_slope", low=0)
+    rep = real("reported_rir", reported_rir, 0, MAX_RIR)
+    count = whole("n (number of simulated sets)", n, 1, MAX_SIMULATED_SETS)
+    rng_seed = whole("seed", seed, 0, 2**32 - 1)
+    b = real("bias", bias, -MAX_RIR, MAX_RIR)
+    b_slope = real("bias_slope", bias_slope, -10, 10)
+    spread = real("sd", sd, 0, MAX_RIR)
+    s_slope = real("sd_slope", sd_slope, 0, 10)
     rng = np.random.default_rng(rng_seed)
     mean = rep + b + b_slope * rep
     true = np.clip(rng.normal(mean, spread + s_slope * rep, size=count), 0, None)

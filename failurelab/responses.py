@@ -34,7 +34,7 @@ import numpy as np
 from scipy import stats
 
 from . import effect_sizes as es
-from .practice import _real
+from .validation import array, choice, fail, fraction, real, whole
 
 SYNTHETIC = "synthetic (simulated), not measured data"
 
@@ -52,19 +52,19 @@ VOLUME_DEFAULTS = dict(n=15, sets_nonfailure=12.0, sets_failure=9.0, gain_per_se
                        direct_effect=0.0, sd_sets=1.0, trials=2000, seed=44, alpha=0.05)
 
 
-def _param(name, value, low=None, high=None, whole=False):
-    """``value`` checked by :func:`failurelab.practice._real`, and <= ``high`` if given."""
-    x = _real(value, name, low, whole)
-    if high is not None and x > high:
-        raise ValueError(f"{name} must be at most {high:g}, got {value!r}")
-    return x
+#: Largest magnitude of a mean or a threshold (in the outcome's units).
+MAX_VALUE = 1e6
+
+
+def _param(name, value, low=-MAX_VALUE, high=MAX_VALUE, whole_number=False):
+    """``value`` as a float (an int if ``whole_number``) from ``low`` to ``high``."""
+    if whole_number:
+        return whole(name, value, low, high)
+    return real(name, value, low, high)
 
 
 def _alpha(alpha):
-    a = _param("alpha", alpha)
-    if not 0 < a < 1:
-        raise ValueError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}")
-    return a
+    return fraction("alpha", alpha, hint=" (e.g. 0.05)")
 
 
 #: people per arm drawn at once: a smaller n uses the first n of them (a larger n adds
@@ -94,14 +94,14 @@ def sd_individual_responses(sd_change_intervention, sd_change_control):
 
     Accepts numbers or arrays (same shape); both SDs must be finite and >= 0.
     """
-    sds = []
-    for name, raw in (("sd_change_intervention", sd_change_intervention),
-                      ("sd_change_control", sd_change_control)):
-        arr = np.asarray(raw)
-        if arr.dtype.kind not in "iuf" or not np.all(np.isfinite(arr)) or np.any(arr < 0):
-            raise ValueError(f"{name} must be a finite SD >= 0 (a number or an array of them), "
-                             f"got {raw!r}")
-        sds.append(arr.astype(float))
+    sds = [array(name, raw, 0, what="a finite SD or an array of them")
+           for name, raw in (("sd_change_intervention", sd_change_intervention),
+                             ("sd_change_control", sd_change_control))]
+    try:
+        sds = np.broadcast_arrays(*sds)
+    except ValueError:
+        fail("sd_change_intervention and sd_change_control must have the same shape, got "
+             f"{sds[0].shape} and {sds[1].shape}")
     sd_i, sd_c = sds
     diff = sd_i**2 - sd_c**2
     out = np.sign(diff) * np.sqrt(np.abs(diff))
@@ -110,7 +110,7 @@ def sd_individual_responses(sd_change_intervention, sd_change_control):
 
 def _individual_params(n, mean_control, mean_effect, sd_response, sd_common, sd_noise,
                        threshold):
-    return dict(n=_param("n", n, 3, 10_000, whole=True),
+    return dict(n=_param("n", n, 3, 10_000, whole_number=True),
                 mean_control=_param("mean_control", mean_control),
                 mean_effect=_param("mean_effect", mean_effect),
                 sd_response=_param("sd_response", sd_response, 0, 1e6),
@@ -138,8 +138,8 @@ def expected_individual_responses(n=15, mean_control=1.8, mean_effect=0.0, sd_re
     var_c = p["sd_common"] ** 2 + p["sd_noise"] ** 2
     var_i = var_c + p["sd_response"] ** 2
     if var_c == 0:
-        raise ValueError("sd_common and sd_noise cannot both be 0: the control arm would have "
-                         "no spread at all")
+        fail("sd_common and sd_noise cannot both be 0: the control arm would have "
+             "no spread at all")
     sd_i, sd_c = math.sqrt(var_i), math.sqrt(var_c)
     mean_i = p["mean_control"] + p["mean_effect"]
     n = p["n"]
@@ -196,11 +196,11 @@ def simulate_individual_responses(n=15, mean_control=1.8, mean_effect=0.0, sd_re
     """
     p = _individual_params(n, mean_control, mean_effect, sd_response, sd_common, sd_noise,
                            threshold)
-    trials = _param("trials", trials, 2, 1_000_000, whole=True)
-    seed = _param("seed", seed, 0, 2**32 - 1, whole=True)
+    trials = _param("trials", trials, 2, 1_000_000, whole_number=True)
+    seed = _param("seed", seed, 0, 2**32 - 1, whole_number=True)
     n = p["n"]
     if trials * n > 4_000_000:
-        raise ValueError(f"trials x n must be at most 4,000,000 (memory), got {trials * n:,}")
+        fail(f"trials x n must be at most 4,000,000 (memory), got {trials * n:,}")
     z = _normals(seed, trials, n, 5)
     base = p["mean_control"]
     control = base + p["sd_common"] * z[0] + p["sd_noise"] * z[1]
@@ -218,7 +218,7 @@ def simulate_individual_responses(n=15, mean_control=1.8, mean_effect=0.0, sd_re
 # -- 2. confounding with volume -----------------------------------------------------------------
 
 def _volume_params(n, sets_nonfailure, sets_failure, gain_per_set, direct_effect, sd_sets):
-    return dict(n=_param("n", n, 3, 10_000, whole=True),
+    return dict(n=_param("n", n, 3, 10_000, whole_number=True),
                 sets_nonfailure=_param("sets_nonfailure", sets_nonfailure, 0, 100),
                 sets_failure=_param("sets_failure", sets_failure, 0, 100),
                 gain_per_set=_param("gain_per_set", gain_per_set, -5, 5),
@@ -259,11 +259,10 @@ class VolumeTrials:
     def share_significant(self, which="naive", direction=None):
         """Share of trials with p < alpha; ``direction`` "failure" / "nonfailure" keeps only
         those whose estimate favours that arm."""
-        if which not in ("naive", "equated"):
-            raise ValueError(f"which must be 'naive' or 'equated', got {which!r}")
-        if direction not in (None, "failure", "nonfailure"):
-            raise ValueError(f"direction must be None, 'failure' or 'nonfailure', got "
-                             f"{direction!r}")
+        choice("which", which, ("naive", "equated"))
+        if direction is not None:
+            choice("direction", direction, ("failure", "nonfailure"),
+                   what="None, 'failure' or 'nonfailure'")
         p, d = getattr(self, f"{which}_p"), getattr(self, f"{which}_difference")
         hit = p < self.parameters["alpha"]
         if direction == "failure":
@@ -294,12 +293,12 @@ def simulate_volume_confounding(n=15, sets_nonfailure=12.0, sets_failure=9.0, ga
     ``sets_nonfailure``. Hedges' g uses :func:`failurelab.effect_sizes.correction_factor`.
     """
     p = _volume_params(n, sets_nonfailure, sets_failure, gain_per_set, direct_effect, sd_sets)
-    trials = _param("trials", trials, 2, 1_000_000, whole=True)
-    seed = _param("seed", seed, 0, 2**32 - 1, whole=True)
+    trials = _param("trials", trials, 2, 1_000_000, whole_number=True)
+    seed = _param("seed", seed, 0, 2**32 - 1, whole_number=True)
     alpha = _alpha(alpha)
     n = p["n"]
     if trials * n > 4_000_000:
-        raise ValueError(f"trials x n must be at most 4,000,000 (memory), got {trials * n:,}")
+        fail(f"trials x n must be at most 4,000,000 (memory), got {trials * n:,}")
     z = _normals(seed, trials, n, 4)
     b, s = p["gain_per_set"], p["sd_sets"]
     nonfailure = b * (p["sets_nonfailure"] + s * z[0]) + z[1]

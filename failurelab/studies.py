@@ -28,7 +28,6 @@ Everything here is SIMULATED (seeded numpy draws); nothing is study data.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,45 +36,23 @@ from scipy import stats
 
 from . import effect_sizes as es
 from . import meta
+from .validation import choice, real, whole
 
 #: Duration at which the error ratio of :func:`change_reliability` is stated (a unit, not data).
 REFERENCE_WEEKS = 8
 
 
-def _real(name, value, low=-math.inf, high=math.inf, what="a number", open_low=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be {what}, got {value!r}")
-    if value < low or value > high or (open_low and value == low):
-        if open_low:
-            raise ValueError(f"{name} must be {what}, above {low:g} and at most {high:g}, "
-                             f"got {value!r}")
-        raise ValueError(f"{name} must be {what} from {low:g} to {high:g}, got {value!r}")
-    return float(value)
-
-
-def _whole(name, value, low, high, what):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise ValueError(f"{name} must be a whole number ({what}), got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number ({what}) from {low} to {high}, "
-                         f"got {value!r}")
-    return int(value)
-
-
 def _reliability(value):
-    return _real("reliability", value, 0, 1, open_low=True,
-                 what="a fraction (e.g. 0.8: 80 % of the measured variance is real)")
+    return real("reliability", value, 0, 1, open_low=True, what="a fraction",
+                hint=" (e.g. 0.8: 80 % of the measured variance is real)")
 
 
 # -- measurement error ---------------------------------------------------------------------------
 
 def reliability_from_sds(true_sd, error_sd):
     """Reliability = true variance / (true variance + error variance) (Spearman 1904)."""
-    t = _real("true_sd", true_sd, 0, math.inf, open_low=True, what="a positive SD")
-    e = _real("error_sd", error_sd, 0, math.inf, what="an SD >= 0")
+    t = real("true_sd", true_sd, 0, 1e150, open_low=True, what="an SD")
+    e = real("error_sd", error_sd, 0, 1e150, what="an SD")
     return t * t / (t * t + e * e)
 
 
@@ -87,7 +64,7 @@ def error_sd_for(reliability):
 
 def attenuated_d(true_d, reliability):
     """Measured SMD = true SMD x sqrt(reliability of the outcome) (see the module doc)."""
-    return _real("true_d", true_d, -10, 10, what="a standardized mean difference") \
+    return real("true_d", true_d, -10, 10, what="a standardized mean difference") \
         * math.sqrt(_reliability(reliability))
 
 
@@ -99,10 +76,10 @@ def change_reliability(weeks, error_ratio, reference_weeks=REFERENCE_WEEKS):
     ``weeks`` is (weeks / reference_weeks) times that, so
     reliability = (w / w_ref)^2 / ((w / w_ref)^2 + error_ratio^2).
     """
-    w = _real("weeks", weeks, 0, 520, open_low=True, what="a positive number of weeks")
-    ref = _real("reference_weeks", reference_weeks, 0, 520, open_low=True,
+    w = real("weeks", weeks, 0, 520, open_low=True, what="a positive number of weeks")
+    ref = real("reference_weeks", reference_weeks, 0, 520, open_low=True,
                 what="a positive number of weeks")
-    e = _real("error_ratio", error_ratio, 0, 100, what="a ratio of SDs >= 0")
+    e = real("error_ratio", error_ratio, 0, 100, what="a ratio of SDs")
     return reliability_from_sds(w / ref, e)
 
 
@@ -132,17 +109,18 @@ def simulate_measurements(n, true_d, reliability=1.0, replications=1, seed=1):
     Returns (failure, non_failure), arrays of shape (replications, n), in units of the
     between-person SD of the TRUE change. Same seed, same people as :func:`simulate_studies`.
     """
-    n = _whole("n", n, 2, 2000, "people per group")
-    true_d = _real("true_d", true_d, -10, 10, what="a standardized mean difference")
+    n = whole("n", n, 2, 2000, what="a whole number (people per group)")
+    true_d = real("true_d", true_d, -10, 10, what="a standardized mean difference")
     sd_e = error_sd_for(reliability)
-    replications = _whole("replications", replications, 1, 100_000, "simulated studies")
+    replications = whole("replications", replications, 1, 100_000,
+                         what="a whole number (simulated studies)")
     x = np.random.default_rng(_seed(seed)).standard_normal((2, 2, replications, n))
     measured = x[0] + sd_e * x[1]
     return measured[0] + true_d, measured[1]
 
 
 def _seed(seed):
-    return _whole("seed", seed, 0, 2**32 - 1, "a random seed")
+    return whole("seed", seed, 0, 2**32 - 1, what="a whole number (a random seed)")
 
 
 def smd_tests(mean_diff, var1, var2, n, alpha=0.05):
@@ -210,12 +188,14 @@ def simulate_studies(n, true_d, reliability=1.0, replications=2000, seed=1, alph
     Vectorised: the draws are made once per (n, replications, seed) and cached, so changing
     ``true_d`` or ``reliability`` costs only arithmetic. Returns a :class:`StudySimulation`.
     """
-    n = _whole("n", n, 2, 2000, "people per group")
-    true_d = _real("true_d", true_d, -10, 10, what="a standardized mean difference")
+    n = whole("n", n, 2, 2000, what="a whole number (people per group)")
+    true_d = real("true_d", true_d, -10, 10, what="a standardized mean difference")
     reliability = _reliability(reliability)
-    replications = _whole("replications", replications, 10, 100_000, "simulated studies")
+    replications = whole("replications", replications, 10, 100_000,
+                         what="a whole number (simulated studies)")
     seed = _seed(seed)
-    alpha = _real("alpha", alpha, 0, 0.5, open_low=True, what="a significance level (e.g. 0.05)")
+    alpha = real("alpha", alpha, 0, 0.5, open_low=True, what="a significance level",
+                 hint=" (e.g. 0.05)")
     sd_e = error_sd_for(reliability)
     mean, var, cov = _draws(n, replications, seed)
     arm_mean = mean[0] + sd_e * mean[1]  # per arm, before the failure group's shift
@@ -256,10 +236,10 @@ def synthetic_study_pair(true_effect, tau, n, k=2, seed=1):
 
 
 def _study_sets(true_effect, tau, n, k, replications, seed):
-    true_effect = _real("true_effect", true_effect, -10, 10, what="a standardized mean difference")
-    tau = _real("tau", tau, 0, 5, what="a between-study SD >= 0")
-    n = _whole("n", n, 2, 2000, "people per group")
-    k = _whole("k", k, 2, 100, "studies")
+    true_effect = real("true_effect", true_effect, -10, 10, what="a standardized mean difference")
+    tau = real("tau", tau, 0, 5, what="a between-study SD")
+    n = whole("n", n, 2, 2000, what="a whole number (people per group)")
+    k = whole("k", k, 2, 100, what="a whole number (studies)")
     rng = np.random.default_rng(seed)
     theta = true_effect + tau * rng.standard_normal((replications, k))
     # exact sampling distributions of the summary statistics of normal data (SD 1 per arm)
@@ -276,10 +256,10 @@ def two_study_coverage(true_effect=0.2, tau=0.1, n=15, k=2, replications=1000, s
     test="z" and test="knha" (Hartung & Knapp 2001), and checks whether each CI contains
     ``true_effect`` (the mean of the studies' true SMDs). Returns a :class:`TwoStudyCoverage`.
     """
-    replications = _whole("replications", replications, 10, 20_000, "simulated meta-analyses")
-    method = str(method).upper()
-    if method not in meta.METHODS:
-        raise ValueError(f"method must be one of {', '.join(meta.METHODS)}, got {method!r}")
+    replications = whole("replications", replications, 10, 20_000,
+                         what="a whole number (simulated meta-analyses)")
+    method = choice("method", method.upper() if isinstance(method, str) else method,
+                    meta.METHODS)
     res, _ = _study_sets(true_effect, tau, n, k, replications, _seed(seed))
     hits = np.zeros((2, replications), dtype=bool)
     widths = np.zeros((2, replications))

@@ -12,12 +12,13 @@ regenerates the file and compares it with the committed copy, so the two cannot 
 
 import io
 import math
-import numbers
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .validation import InputError, fail, real, whole
 
 #: Parameters of the committed ``data/synthetic_trials.csv`` (also in datapackage.json).
 #: They are set to resemble the published pooled hypertrophy estimates in size:
@@ -41,28 +42,33 @@ DECIMALS = {"mean_failure": 2, "sd_failure": 2, "mean_nonfailure": 2, "sd_nonfai
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "data" / "synthetic_trials.csv"
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+#: Upper limits of the simulators' sizes (beyond them a run would take minutes or overflow).
+MAX_STUDIES, MAX_PER_GROUP, MAX_WEEKS, MAX_SETS = 1000, 100_000, 520, 20
 
 
-def _range(value, name, low_limit, integer=False):
-    """A (low, high) pair from a number or a pair. Raises ValueError if the pair is invalid."""
+def _at_most(name, value, high):
+    if value > high:
+        fail(f"{name} must be at most {high:,}, got {value!r}")
+    return value
+
+
+def _pair(value, name, low_limit, integer=False, high=1e6):
+    """A (low, high) pair from a number or a pair. Raises InputError if the pair is invalid."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
-            raise ValueError(f"{name} must be a number or a (low, high) pair, got {value!r}")
-        low, high = value
+            fail(f"{name} must be a number or a (low, high) pair, got {value!r}")
+        low, high_value = value
     else:
-        low = high = value
-    for v in (low, high):
-        ok = _is_int(v) if integer else isinstance(v, numbers.Real) and not isinstance(v, bool)
-        if not ok or not math.isfinite(v):
-            kind = "an integer" if integer else "a finite number"
-            raise ValueError(f"{name} must be {kind} or a pair of them, got {value!r}")
+        low = high_value = value
+    kind = "an integer or a pair of them" if integer else "a finite number or a pair of them"
+    check = whole if integer else real
+    low, high_value = (check(name, v, what=kind) for v in (low, high_value))
     if low < low_limit:
-        raise ValueError(f"{name} must be at least {low_limit}, got {value!r}")
-    if low > high:
-        raise ValueError(f"{name}: low must not exceed high, got {value!r}")
-    return low, high
+        fail(f"{name} must be at least {low_limit}, got {value!r}")
+    if low > high_value:
+        fail(f"{name}: low must not exceed high, got {value!r}")
+    _at_most(name, high_value, high)
+    return low, high_value
 
 
 def synthetic_trials(k, n_per_group, true_effect, tau, seed, control_mean=(5.0, 15.0),
@@ -86,21 +92,16 @@ def synthetic_trials(k, n_per_group, true_effect, tau, seed, control_mean=(5.0, 
     (theta_i) and ``note`` (says the row is synthetic). The design is between-groups only,
     with no dropouts. The course parameters are in ``SYNTHETIC_TRIALS``.
     """
-    if not _is_int(k) or k < 1:
-        raise ValueError(f"k (number of studies) must be a whole number >= 1, got {k!r}")
-    n_low, n_high = _range(n_per_group, "n_per_group", 2, integer=True)
-    if not isinstance(true_effect, numbers.Real) or isinstance(true_effect, bool) \
-            or not math.isfinite(true_effect):
-        raise ValueError(f"true_effect (SMD) must be a finite number, got {true_effect!r}")
-    if not isinstance(tau, numbers.Real) or isinstance(tau, bool) or not math.isfinite(tau) \
-            or tau < 0:
-        raise ValueError(f"tau (between-study SD) must be a finite number >= 0, got {tau!r}")
-    if not _is_int(seed) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    mean_low, mean_high = _range(control_mean, "control_mean", -math.inf)
-    sd_low, sd_high = _range(sd, "sd", 0)
+    k = _at_most("k (number of studies)", whole("k (number of studies)", k, 1), MAX_STUDIES)
+    n_low, n_high = _pair(n_per_group, "n_per_group", 2, integer=True, high=MAX_PER_GROUP)
+    true_effect = real("true_effect (SMD)", true_effect, -10, 10, what="a finite number")
+    tau = _at_most("tau (between-study SD)",
+                   real("tau (between-study SD)", tau, 0, what="a finite number"), 5)
+    seed = whole("seed", seed, 0)
+    mean_low, mean_high = _pair(control_mean, "control_mean", -1e6)
+    sd_low, sd_high = _pair(sd, "sd", 0)
     if sd_low == 0:
-        raise ValueError(f"sd must be > 0, got {sd!r}")
+        fail(f"sd must be > 0, got {sd!r}")
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -160,32 +161,33 @@ def synthetic_training_log(weeks, seed, start="2024-01-08", one_rm=None, load_fr
     """
     from .practice import reps_at_load  # local: practice imports nothing from here
 
-    if not _is_int(weeks) or weeks < 1:
-        raise ValueError(f"weeks must be a whole number >= 1, got {weeks!r}")
-    if not _is_int(seed) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    if not _is_int(sets) or sets < 1:
-        raise ValueError(f"sets must be a whole number >= 1, got {sets!r}")
-    if not _is_int(target_rir) or target_rir < 0:
-        raise ValueError(f"target_rir must be a whole number >= 0, got {target_rir!r}")
-    if not isinstance(load_fraction, numbers.Real) or not 0.3 <= load_fraction < 1:
-        raise ValueError(f"load_fraction must be between 0.3 and 1 (e.g. 0.75), got {load_fraction!r}")
-    first, last = _range(failure_weeks, "failure_weeks", 1, integer=True)
-    for name, value in (("gain_per_week", gain_per_week), ("fatigue_per_failure_session",
-                        fatigue_per_failure_session), ("day_sd", day_sd), ("rir_sd", rir_sd),
-                        ("rir_bias", rir_bias)):
-        if not isinstance(value, numbers.Real) or isinstance(value, bool) \
-                or not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    if not isinstance(recovery, numbers.Real) or not 0 <= recovery <= 1:
-        raise ValueError(f"recovery must be between 0 and 1, got {recovery!r}")
+    weeks = _at_most("weeks", whole("weeks", weeks, 1), MAX_WEEKS)
+    seed = whole("seed", seed, 0)
+    sets = _at_most("sets", whole("sets", sets, 1), MAX_SETS)
+    target_rir = _at_most("target_rir", whole("target_rir", target_rir, 0), 10)
+    load_fraction = real("load_fraction", load_fraction, 0.3, 1, open_high=True,
+                         say="between 0.3 and 1 (e.g. 0.75)")
+    first, last = _pair(failure_weeks, "failure_weeks", 1, integer=True, high=MAX_WEEKS)
+    for name, value, high in (("gain_per_week", gain_per_week, 1),
+                              ("fatigue_per_failure_session", fatigue_per_failure_session, 1),
+                              ("day_sd", day_sd, 1), ("rir_sd", rir_sd, 10),
+                              ("rir_bias", rir_bias, 10)):
+        _at_most(name, real(name, value, 0, what="a finite number"), high)
+    recovery = real("recovery", recovery, 0, 1, say="between 0 and 1")
     try:
-        day0 = pd.Timestamp(start)
+        day0 = pd.Timestamp(start) if isinstance(start, str) else None
     except ValueError:
-        raise ValueError(f"start must be a date as YYYY-MM-DD, got {start!r}") from None
-    maxima = dict(SYNTHETIC_TRAINING_LOG["one_rm"] if one_rm is None else one_rm)
-    if not maxima or any(not isinstance(v, numbers.Real) or v <= 0 for v in maxima.values()):
-        raise ValueError(f"one_rm must map exercise names to 1RMs in kg > 0, got {one_rm!r}")
+        day0 = None
+    if day0 is None:
+        fail(f"start must be a date as YYYY-MM-DD, got {start!r}")
+    maxima = SYNTHETIC_TRAINING_LOG["one_rm"] if one_rm is None else one_rm
+    try:
+        maxima = {str(name): real(name, v, 0, 1000, open_low=True)
+                  for name, v in dict(maxima).items() if isinstance(name, str)}
+        if not maxima or len(maxima) != len(one_rm or SYNTHETIC_TRAINING_LOG["one_rm"]):
+            raise InputError("no exercise")
+    except (InputError, TypeError, ValueError):
+        fail(f"one_rm must map exercise names to 1RMs in kg > 0 (at most 1,000), got {one_rm!r}")
 
     rng = np.random.default_rng(seed)
     fatigue = dict.fromkeys(maxima, 0.0)

@@ -88,3 +88,24 @@ def serve_directory(directory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+#: Constructor options that make an explorer quick to build in a test (no warm-up of every
+#: figure, fewer simulated replications); the explorer's behaviour is otherwise the same.
+QUICK_EXPLORER_OPTIONS = {"ClaimExplorer": {"warm": False}, "SetExplorer": {"warm": False},
+                          "SetPlannerExplorer": {"warm": False}, "LogExplorer": {"warm": False},
+                          "StudyDesignExplorer": {"replications": 200},
+                          "MeasurementErrorExplorer": {"replications": 200}}
+
+
+def exported_explorers():
+    """Every explorer class that failurelab.widgets exports."""
+    from failurelab import widgets
+
+    return [getattr(widgets, name) for name in widgets.__all__
+            if name.endswith("Explorer") and name != "Explorer"]
+
+
+def quick_explorer(cls):
+    """An instance of explorer class ``cls`` built with QUICK_EXPLORER_OPTIONS."""
+    return cls(**QUICK_EXPLORER_OPTIONS.get(cls.__name__, {}))

@@ -124,7 +124,7 @@ def test_numbers_that_no_source_gives():
            for r in cl.checklist(*key).estimates.itertuples()]
     assert cis == [(-0.11, 0.55), (0.0, 0.37), (-0.13, 0.37)]
     assert all(ci != said["ci"] for ci in cis)
-    # the invented numbers are an error the grid shows (review J, I6), in the outcome row
+    # the invented numbers are an error the grid shows, in the outcome row
     for key in [(6, "grgic2022"), (6, "refalo2023")]:
         check = cl.checklist(*key)
         assert check.problems() == ["outcome"]
@@ -141,7 +141,7 @@ def test_source_side_comes_from_the_data():
         assert meta.loc[ids[0], "sign_convention"] in check.table.loc["sign", "source_says"]
     trained = cl.checklist(5).table.loc["studies", "source_says"]
     assert "trained participants: 2 studies (secondary)" in trained
-    # every secondary estimate carries its level on the source side (review J, I4)
+    # every secondary estimate carries its level on the source side
     meta_rows = load("meta_analyses").set_index("id")
     for key, ids in cl.LINKED_ROWS.items():
         outcome = cl.checklist(*key).table.loc["outcome", "source_says"]

@@ -118,7 +118,7 @@ def test_assumptions_table_documents_every_parameter():
     (dict(name="Squat", kind="compound", load_pct=120, sets=3, rir=2), "load_pct"),
     (dict(name="Squat", kind="compound", load_pct=75, sets=2.5, rir=2), "whole number"),
     (dict(name="Squat", kind="compound", load_pct=75, sets=-1, rir=2), "sets"),
-    (dict(name="Squat", kind="compound", load_pct=75, sets=99, rir=2), "at most 60"),
+    (dict(name="Squat", kind="compound", load_pct=75, sets=99, rir=2), "from 0 to 60 per week, got 99"),
     (dict(name="Squat", kind="compound", load_pct=75, sets=3, rir=-1), "rir"),
     (dict(name="Squat", kind="compound", load_pct=75, sets=3, rir=2, last_set_to_failure="no"),
      "True or False"),
@@ -152,3 +152,18 @@ def test_weekly_plan_refuses_bad_input():
         dosing.set_fatigue(-1)
     with pytest.raises(ValueError, match="kind"):
         dosing.set_fatigue(1, kind="machine")
+
+
+@pytest.mark.parametrize("call, word", [
+    (lambda: dosing.set_stimulus("2"), r"rir \(repetitions in reserve\) must be a number"),
+    (lambda: dosing.set_fatigue([True]), r"rir \(repetitions in reserve\) must be a number"),
+    (lambda: weekly_plan(5), "exercises must be a list of failurelab.dosing.Exercise"),
+    (lambda: Exercise("Squat", "compound", 75, 3, 2, last_set_to_failure=1),
+     "Squat: last_set_to_failure must be True or False, got 1"),
+    (lambda: Exercise("Squat", "compound", "75", 3, 2), "Squat: load_pct must be a number"),
+    (lambda: weekly_plan([Exercise("Squat", "compound", 75, 3, 2)], rir_bias=10**400),
+     "rir_bias must be a number from 0 to 100"),
+])
+def test_strings_booleans_and_huge_numbers_are_refused(call, word):
+    with pytest.raises(ValueError, match=word):
+        call()

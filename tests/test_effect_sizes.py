@@ -147,19 +147,19 @@ def test_to_raw_units():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: es.smd(1, 0, 10, 0, 1, 10), "sd1 must be > 0, got 0"),
-    (lambda: es.smd(1, 1, 1, 0, 1, 10), "n1 must be >= 2"),
+    (lambda: es.smd(1, 0, 10, 0, 1, 10), "sd1 must be a number above 0 and at most 1e[+]12, got 0"),
+    (lambda: es.smd(1, 1, 1, 0, 1, 10), "n1 must be a whole number of people from 2 to 10,000,000, got 1"),
     (lambda: es.smd(1, 1, 10, 0, 1, 10.5), "n2 must be a whole number"),
-    (lambda: es.smd(float("nan"), 1, 10, 0, 1, 10), "m1 must be a finite number"),
-    (lambda: es.smd(1, 1, 10, 0, 1, 10, level=95), "level must be between 0 and 1"),
+    (lambda: es.smd(float("nan"), 1, 10, 0, 1, 10), "m1 must be a number from -1e[+]12 to 1e[+]12, got nan"),
+    (lambda: es.smd(1, 1, 10, 0, 1, 10, level=95), "level must be a fraction between 0 and 1"),
     (lambda: es.smd(1, 1, 10, 0, 1, 10, vtype="AV"), "vtype must be one of"),
     (lambda: es.smd(1, 1, 10, 0, 1, 10, correction="hedges"), "correction must be one of"),
-    (lambda: es.to_raw_units(0.5, -2), "sd must be > 0"),
+    (lambda: es.to_raw_units(0.5, -2), "sd must be a number above 0"),
     (lambda: es.nnt(0.5, cer=20), "control event rate"),
     (lambda: es.n_per_group(0), "d must not be 0"),
-    (lambda: es.n_per_group(0.5, power=80), "power must be between 0 and 1"),
-    (lambda: es.power(0.5, 1), "n must be >= 2"),
-    (lambda: es.ci_half_width(10, level=1.5), "level must be between 0 and 1"),
+    (lambda: es.n_per_group(0.5, power=80), "power must be a fraction between 0 and 1"),
+    (lambda: es.power(0.5, 1), "n must be people per group .a number or an array. from 2 to 10,000,000, got 1"),
+    (lambda: es.ci_half_width(10, level=1.5), "level must be a fraction between 0 and 1"),
 ])
 def test_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
@@ -184,7 +184,7 @@ def test_se_from_p_recovers_the_unrounded_bound():
     se = es.se_from_p(0.19, 0.045)
     assert se == pytest.approx(0.19 / 2.004654, rel=1e-5)
     assert 0.19 - 1.959964 * se == pytest.approx(0.00423, abs=5e-5)
-    with pytest.raises(ValueError, match="p must be between 0 and 1"):
+    with pytest.raises(ValueError, match="p must be a p-value between 0 and 1, got 1.2"):
         es.se_from_p(0.19, 1.2)
 
 
@@ -220,3 +220,33 @@ def test_power_solvers_never_return_a_search_edge():
 def test_power_solvers_refuse_what_they_cannot_answer(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: es.smd(1, 1, 1e308, 0, 1, 10), "n1 must be a whole number of people from 2 to 10,000,000"),
+    (lambda: es.smd(1e308, 2, 10, 8, 2, 10), r"m1 must be a number from -1e\+12 to 1e\+12"),
+    (lambda: es.smd(1e12, 1e-300, 10, 0, 1e-300, 10), r"\(m1 - m2\) / pooled SD must be from"),
+    (lambda: es.smd(10**400, 2, 10, 8, 2, 10), "m1 .*, got an integer with about 400 digits"),
+    (lambda: es.smd(10, 2, "5", 8, 2, 10), "n1 must be a whole number"),
+    (lambda: es.smd(10, 2, True, 8, 2, 10), "n1 must be a whole number"),
+    (lambda: es.power(True, 10), "d must be an effect size"),
+    (lambda: es.power(0.5, 10**400), "n must be people per group"),
+    (lambda: es.n_per_group(1e308), r"d must be an effect size \(SMD\) from -100 to 100"),
+    (lambda: es.ci_half_width(20, 1e308, exact=True), "d must be an effect size"),
+    (lambda: es.excludes_zero(0, 1, "0.2", 0.04), "estimate must be a number"),
+])
+def test_edge_values_strings_and_booleans_raise_a_value_error_with_the_range(call, message):
+    """Never NaN, OverflowError, ZeroDivisionError or a library's own message."""
+    with pytest.raises(ValueError, match=message) as info:
+        call()
+    assert "could not convert" not in str(info.value)
+
+
+def test_power_is_vectorised_and_equals_the_scalar_values():
+    n = np.array([2, 5, 15, 50, 585])
+    curve = es.power(0.5, n)
+    assert isinstance(curve, np.ndarray) and curve.shape == n.shape
+    assert curve.tolist() == [es.power(0.5, int(k)) for k in n]
+    d = np.array([-1.0, 0.0, 0.2, 2.0])
+    assert es.power(d, 15).tolist() == [es.power(float(x), 15) for x in d]
+    assert isinstance(es.power(0.5, 15), float) and 0.99 < es.power(2.0, 50) <= 1

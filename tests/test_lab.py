@@ -428,11 +428,11 @@ def live_explorer(browser, lab, notebook: str, name: str):
 def test_size_principle_explorer_is_live(browser, lab):
     with live_explorer(browser, lab, SIZE_NB, "size principle") as (session, box, readout):
         effort = slider(box, "Effort (% max force)")
-        first = expect_text(readout, r"^What the figure shows.*at 30 ?% of maximal force")
+        first = expect_text(readout, r"^What the figure shows.*at 30\s?% of maximal force")
         first_image = session.image_digest(box)
 
         move_slider(session.page, effort, 35)  # five presses of the right arrow key
-        moved = expect_text(readout, r"at 35 ?% of maximal force")
+        moved = expect_text(readout, r"at 35\s?% of maximal force")
         assert moved != first
         moved_image = session.image_digest(box)
         assert moved_image != first_image, "the figure did not change with the slider"
@@ -442,7 +442,7 @@ def test_size_principle_explorer_is_live(browser, lab):
         hand = [i for i, text in enumerate(labels) if "hand" in text.lower()]
         assert len(hand) == 1, f"no single hand-muscle option in {labels}"
         muscle.select_option(index=hand[0])
-        hand_text = expect_text(readout, r"at 35 ?% of maximal force.*\b50 ?%")
+        hand_text = expect_text(readout, r"at 35\s?% of maximal force.*\b50\s?%")
         assert hand_text != moved
         assert session.image_digest(box) != moved_image, "the figure did not change with the muscle"
 
@@ -457,12 +457,12 @@ def test_set_explorer_is_live_and_explains_bad_input(browser, lab):
 
     with live_explorer(browser, lab, SET_NB, "set to failure") as (session, box, readout):
         message = box.locator("[role='alert']")
-        first = expect_text(readout, r"^What the figure shows.*at 30 ?% of 1RM")
+        first = expect_text(readout, r"^What the figure shows.*at 30\s?% of 1RM")
         first_image = session.image_digest(box)
         assert message.count() == 0
 
         move_slider(session.page, slider(box, "Load (% 1RM)"), 90)
-        heavy = expect_text(readout, r"at 90 ?% of 1RM")
+        heavy = expect_text(readout, r"at 90\s?% of 1RM")
         assert heavy != first
         assert session.image_digest(box) != first_image, "the figure did not change with the load"
 

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from failurelab.motor_units import MotorUnitPool, fusion
+from failurelab.motor_units import (
+    MotorUnitPool,
+    force_increment_sources,
+    fusion,
+    muscle_preset,
+    recruitment_range_for_limit,
+)
 
 pymuscle = pytest.importorskip("pymuscle")
 
@@ -87,7 +93,7 @@ def test_recruited_force_share_lags_share_of_units(pool):
 @pytest.mark.parametrize("kwargs, message", [
     (dict(n=1), "number of motor units"),
     (dict(n=12.5), "whole number"),
-    (dict(recruitment_range=0), "recruitment_range must be a positive"),
+    (dict(recruitment_range=0), "recruitment_range must be a number above 1"),
     (dict(recruitment_range=float("nan")), "recruitment_range"),
     (dict(peak_rate_last=5), "peak firing rates must exceed"),
 ])
@@ -97,7 +103,8 @@ def test_bad_parameters_are_explained(kwargs, message):
 
 
 def test_bad_excitation_and_target_are_explained(pool):
-    with pytest.raises(ValueError, match="between 0 and the maximal excitation 67"):
+    with pytest.raises(ValueError, match="excitation must be a number or an array of numbers "
+                                         "from 0 to 67 .0 to the pool's maximal excitation., got 80"):
         pool.force(80)
     with pytest.raises(ValueError, match="e.g. 0.3 for 30 %"):
         pool.excitation_for_force(30)
@@ -129,3 +136,36 @@ def test_a_just_recruited_large_unit_makes_a_small_part_of_its_force(pool):
     at_peak = pool.unit_forces(pool.max_excitation)[-1]
     assert pool.firing_rates(pool.recruitment_range)[-1] == pytest.approx(8)
     assert at_recruitment / at_peak == pytest.approx(0.126, abs=0.001)
+
+
+@pytest.mark.parametrize("value", [None, "50", [50, 60], True, 10**400])
+def test_recruitment_range_must_be_a_number(value):
+    with pytest.raises(ValueError, match=r"recruitment_range must be a number above 1 "
+                                         r"and at most 10,000 \(e\.g\. 50\), got"):
+        MotorUnitPool(recruitment_range=value)
+
+
+@pytest.mark.parametrize("tol", [0, -1, float("nan"), "1e-3"])
+def test_excitation_for_force_needs_a_positive_tolerance(pool, tol):
+    with pytest.raises(ValueError, match="tol must be a number above 0 and at most 1"):
+        pool.excitation_for_force(0.5, tol=tol)
+
+
+def test_a_tiny_tolerance_stops_after_a_bounded_number_of_steps(pool):
+    assert pool.excitation_for_force(0.5, tol=1e-300) == pytest.approx(
+        pool.excitation_for_force(0.5), abs=1e-9)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: MotorUnitPool(min_rate=[8, 9]), "min_rate must be a number"),
+    (lambda p: recruitment_range_for_limit("0.5"), "limit_fraction must be a fraction"),
+    (lambda p: force_increment_sources(p, "0.4"), "low must be a fraction"),
+    (lambda p: force_increment_sources(None), "pool must be a MotorUnitPool, got NoneType"),
+    (lambda p: force_increment_sources(p, 0.8, 0.4), "low must be below high"),
+    (lambda p: p.excitation_for_force([]), "target_fraction must have at least one entry"),
+    (lambda p: p.force("0.5"), "excitation must be a number or an array of numbers"),
+    (lambda p: muscle_preset(["hand"]), "muscle must be one of 'hand', 'default', 'limb'"),
+])
+def test_helpers_explain_bad_input(pool, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(pool)

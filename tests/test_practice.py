@@ -79,13 +79,13 @@ def test_one_rm_round_trips_with_load_for_reps():
 
 
 @pytest.mark.parametrize("args, pattern", [
-    ((0, 5), "weight must be above 0"),
-    ((-10, 5), r"weight must be a number >= 0, got -10"),
+    ((0, 5), "weight must be a number above 0 and at most 10,000 kg"),
+    ((-10, 5), r"weight must be a number above 0 and at most 10,000 kg .an e1RM needs a loaded set., got -10"),
     (("100", 5), "weight must be a number"),
-    ((100, 0), r"reps must be a whole number >= 1, got 0"),
-    ((100, 5.5), r"reps must be a whole number >= 1, got 5.5"),
+    ((100, 0), r"reps must be a whole number from 1 to 1,000, got 0"),
+    ((100, 5.5), r"reps must be a whole number from 1 to 1,000, got 5.5"),
     ((100, True), "reps must be a whole number"),
-    ((100, 5, -1), r"rir \(repetitions in reserve\) must be a number >= 0, got -1"),
+    ((100, 5, -1), r"rir \(repetitions in reserve\) must be a number from 0 to 100, got -1"),
     ((100, 5, float("nan")), r"rir \(repetitions in reserve\) must be a number"),
     ((100, 30, 7, "Brzycki"), r"must be below 37 for Brzycki"),
     ((100, 5, 0, "Lombardi"), "unknown formula 'Lombardi'"),
@@ -100,7 +100,7 @@ def test_one_rm_rejects_bad_input(args, pattern):
     (0.5, "Modified Epley", "reps must be at least 1 for Modified Epley"),
     (-1, "Epley", "reps must be at least 0 for Epley"),
     (37, "Brzycki", "must be below 37 for Brzycki"),
-    (float("inf"), "Epley", "reps must be finite numbers"),
+    (float("inf"), "Epley", "reps must be a finite number or an array of them <= 1,100, got inf"),
     ("ten", "Epley", "reps must be"),
     (5, "Wathan", "unknown formula"),
 ])
@@ -167,13 +167,13 @@ def test_rpe_scale_equals_the_data_table():
     (lambda: rir_from_rpe(4), "RPE 4 describes effort only"),
     (lambda: rir_from_rpe(8.25), "RPE 8.25 is not on the scale"),
     (lambda: rir_from_rpe(11), "RPE 11 is not on the scale"),
-    (lambda: rir_from_rpe(0), "RPE must be a number >= 1"),
+    (lambda: rir_from_rpe(0), "RPE must be a number >= 1, got 0"),
     (lambda: rir_from_rpe("8"), "RPE must be a number"),
     (lambda: rpe_from_rir(0.5), "0.5 RIR has no RPE on the scale"),
     (lambda: rpe_from_rir(3.5), "3.5 RIR has no RPE"),
     (lambda: rpe_from_rir(4.5), "4.5 RIR has no RPE"),
     (lambda: rpe_from_rir(7), "stops at 6 repetitions in reserve"),
-    (lambda: rpe_from_rir(-1), r"rir \(repetitions in reserve\) must be a number >= 0"),
+    (lambda: rpe_from_rir(-1), r"rir \(repetitions in reserve\) must be a number from 0 to 100, got -1"),
 ])
 def test_rpe_conversions_reject_bad_input(call, pattern):
     with pytest.raises(ValueError, match=pattern):
@@ -222,18 +222,34 @@ def test_simulation_is_seeded_and_clips_at_failure():
 
 
 @pytest.mark.parametrize("kwargs, pattern", [
-    ({"reported_rir": -1}, "reported_rir must be a number >= 0"),
-    ({"n": 0}, r"n \(number of simulated sets\) must be a whole number >= 1"),
+    ({"reported_rir": -1}, "reported_rir must be a number from 0 to 100, got -1"),
+    ({"n": 0}, r"n \(number of simulated sets\) must be a whole number from 1 to 1,000,000, got 0"),
     ({"n": 10.5}, r"n \(number of simulated sets\) must be a whole number"),
-    ({"seed": -1}, "seed must be a whole number >= 0"),
+    ({"seed": -1}, "seed must be a whole number from 0 to 4,294,967,295, got -1"),
     ({"seed": None}, "seed must be a whole number"),
-    ({"sd": -0.1}, "sd must be a number >= 0"),
-    ({"sd_slope": -1}, "sd_slope must be a number >= 0"),
+    ({"sd": -0.1}, "sd must be a number from 0 to 100, got -0.1"),
+    ({"sd_slope": -1}, "sd_slope must be a number from 0 to 10, got -1"),
     ({"bias": float("nan")}, "bias must be a number"),
 ])
 def test_simulation_rejects_bad_input(kwargs, pattern):
     args = {"reported_rir": 2, **kwargs}
     with pytest.raises(ValueError, match=pattern):
         simulate_rir_error(**args)
-    with pytest.raises(ValueError, match="reps must be a number >= 0"):
+    with pytest.raises(ValueError, match="reps must be a number from 0 to 1,000, got -1"):
         simulate_rir_error(2, n=10).share_beyond(-1)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: simulate_rir_error(2, n=10**9),
+     r"n \(number of simulated sets\) must be a whole number from 1 to 1,000,000, got 1000000000"),
+    (lambda: reps_at_load("ten"), "load_fraction must be a fraction of 1RM"),
+    (lambda: load_for_reps([True, False]), "reps must be"),
+    (lambda: one_rm(100, 10**400), "reps must be a whole number from 1 to 1,000, got an integer"),
+    (lambda: one_rm(1e308, 5), "weight must be a number above 0 and at most 10,000 kg"),
+    (lambda: formula_spread([[0.5, 0.6]]), "load_fraction must be a fraction of 1RM or a flat list"),
+    (lambda: one_rm(100, 5, formula=["Epley"]), "unknown formula"),
+])
+def test_sizes_types_and_shapes_are_explained(call, pattern):
+    with pytest.raises(ValueError, match=pattern) as info:
+        call()
+    assert "could not convert" not in str(info.value)

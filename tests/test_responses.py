@@ -170,3 +170,14 @@ def test_per_trial_statistics_match_scipy_and_effect_sizes():
 def test_volume_confounding_refuses_bad_input(bad, word):
     with pytest.raises(ValueError, match=word):
         rs.simulate_volume_confounding(**{"trials": 10, **bad})
+
+
+@pytest.mark.parametrize("call, word", [
+    (lambda: rs.simulate_individual_responses(trials=10**400), "trials must be a whole number"),
+    (lambda: rs.simulate_volume_confounding(gain_per_set="0.1"), "gain_per_set must be a number"),
+    (lambda: rs.sd_individual_responses([1.0, 2.0], [1.0, 2.0, 3.0]), "same shape"),
+    (lambda: rs.simulate_volume_confounding(alpha=True), "alpha must be a fraction"),
+])
+def test_huge_numbers_strings_and_shapes_are_refused(call, word):
+    with pytest.raises(ValueError, match=word):
+        call()

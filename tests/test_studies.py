@@ -157,3 +157,14 @@ def test_two_study_coverage_z_too_narrow_hartung_knapp_honest():
 def test_bad_input_is_refused_with_a_message(call, word):
     with pytest.raises(ValueError, match=word):
         call()
+
+
+@pytest.mark.parametrize("call, word", [
+    (lambda: st.simulate_studies(True, 0.2), "n must be a whole number"),
+    (lambda: st.attenuated_d("0.5", 0.8), "true_d must be a standardized mean difference"),
+    (lambda: st.change_reliability(10**400, 0.5), "weeks must be .*, got an integer with about"),
+    (lambda: st.two_study_coverage(method=None), "method must be one of"),
+])
+def test_booleans_strings_and_huge_numbers_are_refused(call, word):
+    with pytest.raises(ValueError, match=word):
+        call()

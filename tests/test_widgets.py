@@ -3,27 +3,34 @@ independent formulas) and the views' update() / bad-input behaviour, for chapter
 
 from __future__ import annotations
 
+import io
 import math
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
-from helpers import PNG, assert_refuses
+from helpers import PNG, assert_refuses, exported_explorers, quick_explorer
+from matplotlib.figure import Figure
 from scipy import stats
 
 from failurelab import effect_sizes as es
 from failurelab import meta, practice
 from failurelab.fatigue import reps_to_failure
+from failurelab.logs import load_log
 from failurelab.synthetic import synthetic_trials
 from failurelab.widgets import (
     CIExplorer,
     EffectSizeExplorer,
+    Explorer,
     HowCloseExplorer,
+    LogExplorer,
     MetaExplorer,
     SetExplorer,
     SetPlannerExplorer,
     SizePrincipleExplorer,
     kernel_free_twin,
 )
+from failurelab.widgets.base import alert_html
 from failurelab.widgets.evidence import ci_state, effect_size_state, meta_state
 from failurelab.widgets.mechanism import set_state, size_principle_state
 from failurelab.widgets.practice import how_close_state, set_plan_state
@@ -123,7 +130,7 @@ def test_effect_size_explorer_readout_and_refusal():
     assert "favours non-failure" in text and "your SDs" in text
     assert "\u22121.80 mm" in text and "\u22126.0 kg" in text
     assert_refuses(ex, dict(sd_1rm=0), ["sd_1rm"])
-    assert_refuses(ex, dict(d=2.5), ["d must be from \u22121 to 2 in this explorer"])
+    assert_refuses(ex, dict(d=2.5), ["d must be from -1 to 2 in this explorer"])
 
 
 # -- 2.2 CIs and power ----------------------------------------------------------------------------
@@ -424,11 +431,11 @@ def test_kernel_free_twins_of_the_chapter_3_explorers():
 
 
 def test_benchmark_sweeps_every_explorer_with_accepted_settings():
-    """The budget is measured by `python -m failurelab.tools bench` (not by a timed test): its
+    """The budget is measured by `python -m tools bench` (not by a timed test): its
     sweeps must cover every exported explorer and move every control; a refused value must
     come with a message (the bench times the refusal path too)."""
     from failurelab import widgets
-    from failurelab.tools.bench import _explorer_sweeps
+    from tools.bench import _explorer_sweeps
 
     sweeps = _explorer_sweeps()
     exported = {getattr(widgets, name) for name in widgets.__all__
@@ -443,3 +450,99 @@ def test_benchmark_sweeps_every_explorer_with_accepted_settings():
             accepted += explorer.update(**params) is not None
             assert explorer.error is None or explorer.error.strip(), (name, params)
         assert accepted >= 0.8 * len(sweep), (name, accepted, len(sweep))
+
+
+# -- every explorer: unknown controls, hostile values, HTML escaping ----------------------------
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(scope="module", params=exported_explorers(), ids=lambda cls: cls.__name__)
+def any_explorer(request):
+    return quick_explorer(request.param)
+
+
+def test_every_explorer_refuses_an_unknown_control_by_name(any_explorer):
+    with pytest.raises(ValueError, match=r"unknown control 'bogus'; controls: \w+"):
+        any_explorer.update(bogus=1)
+
+
+@pytest.mark.parametrize("bad", [HOSTILE, None, [1, 2], True, 10**400, float("nan")],
+                         ids=["html", "none", "list", "bool", "big-int", "nan"])
+def test_every_control_refuses_hostile_values_inline(any_explorer, bad):
+    """No traceback for any value of any control: a message naming the control, the figure
+    and the controls kept; the message echoes the value with its HTML escaped."""
+    for name, control in any_explorer.controls.items():
+        if bad is True and (isinstance(control.value, bool) or control.value == 1):
+            continue  # a checkbox (True is valid) or a value equal to True (assert_refuses)
+        assert_refuses(any_explorer, {name: bad}, [name])
+        assert "<img" not in any_explorer.message.value
+        if bad == HOSTILE:
+            assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in any_explorer.message.value
+
+
+def test_alert_html_escapes_its_text():
+    assert alert_html("<script>x</script> & 'y'") == (
+        '<div role="alert" style="color:#A33E00">'
+        "&lt;script&gt;x&lt;/script&gt; &amp; &#x27;y&#x27;</div>")
+
+
+def test_log_explorer_escapes_an_exercise_name_in_its_readout():
+    name = "<img src=x onerror=alert(1)>"  # no quotes: a CSV cell as a learner types it
+    rows = "".join(f"2024-01-{day:02d},{name},1,{w},5,2,false\n"
+                   for day, w in ((1, 80), (8, 82.5), (15, 85)))
+    log = load_log(io.StringIO("date,exercise,set,weight_kg,reps,rir,failure\n" + rows))
+    ex = LogExplorer(log=log, warm=False)
+    assert ex.state is not None
+    assert "&lt;img src=x onerror=alert(1)&gt;" in ex.readout.value
+    assert "<img" not in ex.readout.value
+
+
+class _EchoExplorer(Explorer):
+    """A minimal explorer whose control values and label are text with markup in it."""
+
+    def __init__(self, options):
+        self.controls = {"name": widgets.Dropdown(options=options, value=options[-1],
+                                                  description="Name <b>bold</b>")}
+        self.fig = Figure(figsize=(1, 1))
+        (self.line,) = self.fig.add_subplot().plot([0, 1], [0, 1])
+        self.dynamic = [self.line]
+        super().__init__()
+
+    def compute(self, name):
+        return {"name": name}
+
+    def draw(self, s):
+        self.line.set_ydata([0, len(s["name"])])
+
+    def describe(self, s):
+        return "shown"
+
+
+def test_kernel_free_twin_escapes_every_value_and_label():
+    values = [HOSTILE, "a|b & c", "plain"]
+    twin = kernel_free_twin(_EchoExplorer(values), "name", values)
+    assert HOSTILE not in twin and 'onerror="' not in twin and "<b>" not in twin
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in twin
+    assert "Name &lt;b&gt;bold&lt;/b&gt;: <output>plain</output>" in twin
+    assert twin.count('<img src="data:image/png;base64,') == len(values)
+
+
+def test_widget_modules_share_helpers_only_through_base():
+    """Sibling explorer modules import from .base (never from each other); the helpers are
+    defined once, there; power comes from failurelab.effect_sizes.power."""
+    import ast
+    from pathlib import Path
+
+    import failurelab.widgets as package
+
+    helpers = {"_value", "_check_controls", "_num", "_signed", "_pct", "_slider", "slider_width",
+               "alert_html"}
+    for path in Path(package.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.name not in ("__init__.py", "base.py"):
+            siblings = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                        and n.level == 1 and n.module != "base"]
+            assert not siblings, (path.name, siblings)
+            defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+            assert not defined & helpers, (path.name, defined & helpers)
+        assert "_power_solver" not in path.read_text(encoding="utf-8"), path.name

@@ -98,7 +98,7 @@ def test_kernel_free_twin_over_the_compound_rir():
 
 
 def test_slider_width_leaves_a_usable_track():
-    from failurelab.widgets.practice import SLIDER_TRACK_PX, slider_width
+    from failurelab.widgets.base import SLIDER_TRACK_PX, slider_width
 
     assert slider_width("n") == f"{round(7.5) + 96 + SLIDER_TRACK_PX}px"
     assert slider_width("n", "600px") == "600px"  # a wider request wins
@@ -109,9 +109,9 @@ def test_slider_width_leaves_a_usable_track():
 
 
 def test_every_chapter_3_4_slider_keeps_its_track():
-    """The browser test measured tracks < 100 px when widths were typed by hand (review K)."""
+    """tests/test_browser.py measured tracks < 100 px when slider widths were typed by hand."""
+    from failurelab.widgets.base import SLIDER_TRACK_PX
     from failurelab.widgets.limitations import MeasurementErrorExplorer, StudyDesignExplorer
-    from failurelab.widgets.practice import SLIDER_TRACK_PX
     from failurelab.widgets.responses import IndividualResponsesExplorer, VolumeConfoundingExplorer
 
     for explorer in (WeeklyPlanExplorer(), StudyDesignExplorer(replications=200),

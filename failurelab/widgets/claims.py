@@ -19,8 +19,7 @@ import pandas as pd
 
 from .. import claims as cl
 from .. import plots
-from .base import Explorer
-from .evidence import _num
+from .base import Explorer, _num
 
 C = plots.OKABE_ITO
 VERDICT_COLOURS = {cl.MATCHES: C["green"], cl.WRONG: C["vermillion"], cl.CAVEAT: C["orange"],

@@ -9,7 +9,6 @@ labelled synthetic. Sign convention: positive favours failure.
 from __future__ import annotations
 
 import math
-import numbers
 from functools import lru_cache
 
 import ipywidgets as widgets
@@ -25,52 +24,13 @@ from scipy import stats
 from .. import effect_sizes as es
 from .. import meta, plots
 from ..synthetic import synthetic_trials
-from .base import Explorer
+from .base import Explorer, _check_controls, _num, _pct, _signed, _value
 
 C = plots.OKABE_ITO
-MINUS = "\u2212"
 
 #: Illustrative SDs for the "in your units" panel (not data: learners type theirs).
 EXAMPLE_SD_THICKNESS_MM = 2.0
 EXAMPLE_SD_1RM_KG = 10.0
-
-
-def _value(name, value, low=-math.inf, high=math.inf, integer=False, what="a number"):
-    """``value`` as float (or int), or a ValueError saying which range is allowed."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be {what}, got {value!r}")
-    if integer and value != int(value):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if not low <= value <= high:
-        low, high = (f"{x:g}".replace("-", MINUS) for x in (low, high))
-        raise ValueError(f"{name} must be {what} from {low} to {high}, got {value!r}")
-    return int(value) if integer else float(value)
-
-
-def _check_controls(explorer, params):
-    """Refuse numbers outside a control's range: the pure functions accept more than the
-    sliders show, but a view must not display a state its controls cannot (they would clamp)."""
-    for name, value in params.items():
-        control = explorer.controls.get(name)
-        if (hasattr(control, "min") and isinstance(value, numbers.Real)
-                and not isinstance(value, bool) and math.isfinite(value)
-                and not control.min <= value <= control.max):
-            low, high = (f"{x:g}".replace("-", MINUS) for x in (control.min, control.max))
-            raise ValueError(f"{name} must be from {low} to {high} in this explorer, got {value!r}")
-    return params
-
-
-def _num(x, places=2):
-    """A number for prose and figures, with a real minus sign."""
-    return f"{x:.{places}f}".replace("-", MINUS)
-
-
-def _signed(x, places=2):
-    return ("+" if x > 0 else "") + _num(x, places)
-
-
-def _pct(fraction):
-    return f"{100 * fraction:.0f}\u00a0%"
 
 
 # -- 2.1 what a d looks like ---------------------------------------------------------------------
@@ -273,24 +233,9 @@ def _replications(d, n, replications, seed):
     return cis, estimates
 
 
-def _power(d, n):
-    """:func:`failurelab.effect_sizes.power` over an array of n (one statsmodels call); where
-    statsmodels gives NaN (scipy's noncentral t in the negligible far tail) the upper tail alone,
-    as :func:`failurelab.effect_sizes.power` does."""
-    n = np.asarray(n, dtype=float)
-    with np.errstate(all="ignore"):
-        p = np.asarray(es._power_solver().power(effect_size=d, nobs1=n, alpha=0.05, ratio=1.0,
-                                                alternative="two-sided"), dtype=float)
-    bad = ~np.isfinite(p)
-    if bad.any():
-        df = 2 * n[bad] - 2
-        p[bad] = stats.nct.sf(stats.t.isf(0.025, df), df, abs(d) * np.sqrt(n[bad] / 2))
-    return p
-
-
 @lru_cache(maxsize=256)
 def _power_curve(d):
-    p = _power(d, N_GRID)
+    p = es.power(d, N_GRID)
     p.flags.writeable = False
     return p
 

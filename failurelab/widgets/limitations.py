@@ -19,9 +19,7 @@ from scipy import stats
 from .. import effect_sizes as es
 from .. import plots
 from .. import studies as st
-from .base import Explorer
-from .evidence import _check_controls, _num, _pct, _power, _value
-from .practice import _slider
+from .base import Explorer, _check_controls, _num, _pct, _slider, _value
 
 C = plots.OKABE_ITO
 SYNTHETIC = "synthetic studies, simulated \u2014 not data"
@@ -38,28 +36,14 @@ def _n_for_80(d):
     approx = 2 * (stats.norm.isf(0.025) + stats.norm.isf(0.2)) ** 2 / d**2
     start = max(2, int(approx) - 1)
     candidates = np.arange(start, int(1.02 * approx) + 6)
-    ok = np.flatnonzero(_power(abs(d), candidates) >= 0.8)
+    ok = np.flatnonzero(es.power(abs(d), candidates) >= 0.8)
     return int(candidates[ok[0]]) if ok.size else es.n_per_group(d, power=0.8)
 
 
 def _curve(d, grid):
     """Analytic power (statsmodels TTestIndPower) of d over an n grid, read-only."""
-    p = _power(d, np.array(grid, dtype=float))
+    p = es.power(d, np.array(grid, dtype=float))
     p.flags.writeable = False
-    return p
-
-
-def _power_over_d(d, n):
-    """Analytic power for an array of SMDs at one n (statsmodels; scipy's upper tail where
-    statsmodels returns NaN for power indistinguishable from 1, as effect_sizes.power does)."""
-    d = np.asarray(d, dtype=float)
-    with np.errstate(all="ignore"):
-        p = np.asarray(es._power_solver().power(effect_size=d, nobs1=float(n), alpha=0.05,
-                                                ratio=1.0, alternative="two-sided"), dtype=float)
-    bad = ~np.isfinite(p)
-    if bad.any():
-        df = 2 * n - 2
-        p[bad] = stats.nct.sf(stats.t.isf(0.025, df), df, np.abs(d[bad]) * np.sqrt(n / 2))
     return p
 
 
@@ -263,7 +247,7 @@ def measurement_state(reliability=0.8, true_effect=0.5, n=15, replications=2000,
 @lru_cache(maxsize=512)
 def _reliability_curve(true_effect, n):
     """Analytic power over REL_GRID at measured SMD true_effect x sqrt(reliability)."""
-    p = _power_over_d(true_effect * np.sqrt(np.array(REL_GRID)), n)
+    p = es.power(true_effect * np.sqrt(np.array(REL_GRID)), n)
     p.flags.writeable = False
     return p
 

@@ -12,21 +12,16 @@ from matplotlib.collections import LineCollection
 from .. import plots
 from ..fatigue import simulate_set
 from ..motor_units import MUSCLE_PRESETS, muscle_preset
-from .base import Explorer
+from .base import Explorer, _check_controls, _pct, _value
 
 C = plots.OKABE_ITO
-
-
-def _pct(fraction):
-    return f"{100 * fraction:.0f} %"
 
 
 # -- size principle ----------------------------------------------------------------------------
 
 def size_principle_state(effort, muscle="default"):
     """The pool at ``effort`` (% of maximal force) for a muscle preset: what each unit does."""
-    if not isinstance(effort, (int, float, np.integer, np.floating)) or not 0 <= effort <= 100:
-        raise ValueError(f"effort must be a percentage of maximal force from 0 to 100, got {effort!r}")
+    effort = _value("effort", effort, 0, 100, what="a percentage of maximal force")
     pool = muscle_preset(muscle)
     e = pool.excitation_for_force(effort / 100)
     rates = pool.firing_rates(e)
@@ -141,8 +136,7 @@ LOADS = tuple(range(30, 95, 5))  # % 1RM offered by the set explorer
 
 def set_state(load, rir):
     """Recruitment and capacity over a set at ``load`` (% 1RM) stopped at ``rir`` reps in reserve."""
-    if not isinstance(load, (int, float, np.integer, np.floating)) or not 5 <= load <= 100:
-        raise ValueError(f"load must be a percentage of 1RM between 5 and 100, got {load!r}")
+    load = _value("load", load, 5, 100, what="a percentage of 1RM")
     s = simulate_set(load / 100, rir)
     r = s.sustained
     reps = r.time / s.seconds_per_rep
@@ -173,6 +167,7 @@ class SetExplorer(Explorer):
         super().__init__()
 
     def compute(self, load, rir):
+        _check_controls(self, dict(rir=rir))
         return set_state(load, rir)
 
     def _build_figure(self):

@@ -22,35 +22,12 @@ from .. import plots
 from ..dosing import ASSUMPTIONS, Exercise, set_fatigue, set_stimulus, weekly_plan
 from ..fatigue import reps_to_failure
 from ..practice import REPS_AT_LOAD, formula_spread, simulate_rir_error
-from .base import Explorer
-from .evidence import _check_controls, _num, _pct, _value
+from ..validation import flag
+from .base import Explorer, _check_controls, _num, _pct, _slider, _value
 
 C = plots.OKABE_ITO
 SIM_LABEL = "teaching simulation \u2014 bias from Halperin 2022, spread assumed"
 MODEL_LABEL = "chapter-1 model (teaching mapping)"
-
-
-# A slider's track is its width minus the description and the readout. On the book's desktop
-# page a description character takes about 7 px and the readout with its margins about 96 px.
-SLIDER_TRACK_PX = 150  # the browser test asks for at least 100 px (tests/test_browser.py)
-_LABEL_PX_PER_CHAR, _READOUT_PX = 7.5, 96
-
-
-def slider_width(description, width=None):
-    """Slider width in px: ``width`` if given, raised so the track keeps ``SLIDER_TRACK_PX``."""
-    if not isinstance(description, str) or not description:
-        raise ValueError("a slider needs a non-empty description")
-    needed = round(_LABEL_PX_PER_CHAR * len(description)) + _READOUT_PX + SLIDER_TRACK_PX
-    given = 0 if width is None else int(str(width).removesuffix("px"))
-    return f"{max(needed, given)}px"
-
-
-def _slider(cls, value, low, high, step, description, width="360px", **kw):
-    # max_width 100% keeps it on a phone screen; the controls' box wraps (base.Explorer)
-    return cls(value=value, min=low, max=high, step=step, description=description,
-               style={"description_width": "initial"},
-               layout=widgets.Layout(width=slider_width(description, width), max_width="100%"),
-               continuous_update=False, **kw)
 
 
 # -- 3.1 how close was I? -------------------------------------------------------------------------
@@ -387,10 +364,8 @@ def weekly_plan_state(compound_sets=6, compound_rir=2, compound_failure=False, i
     failure (``all_failure``: compound, isolation, week) and what the last-set-to-failure
     options add to the plan (``last_set_added``).
     """
-    for name, value in (("compound_failure", compound_failure),
-                        ("isolation_failure", isolation_failure)):
-        if not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{name} must be True or False, got {value!r}")  # noqa: TRY004
+    compound_failure = flag("compound_failure", compound_failure)
+    isolation_failure = flag("isolation_failure", isolation_failure)
     sets = {k: _value(k, v, 0, 60, integer=True, what="a whole number of sets per week")
             for k, v in (("compound_sets", compound_sets), ("isolation_sets", isolation_sets))}
     rirs = {k: _value(k, v, 0, 10, what="a number of repetitions in reserve")

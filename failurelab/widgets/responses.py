@@ -24,9 +24,7 @@ from ..responses import (
     simulate_individual_responses,
     simulate_volume_confounding,
 )
-from .base import Explorer
-from .evidence import _check_controls, _num, _pct, _signed
-from .practice import _slider
+from .base import Explorer, _check_controls, _num, _pct, _signed, _slider
 
 C = plots.OKABE_ITO
 SIM_LABEL = "synthetic trials; the SDs are assumptions"
