@@ -10,8 +10,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..check import Part, Task, same_as, when
-from ..practice import reps_at_load
+from failurelab.practice import reps_at_load
+
+from .engine import Part, Task, same_as, when
 
 CH1_FORCE_TARGETS = (0.30, 0.60)  # task 1.2
 CH1_UNIT = 60  # task 1.1: the "middle" unit, counted from 1
@@ -21,14 +22,14 @@ CH1_LOADS = (0.50, 0.75, 0.90)  # task 1.5
 
 @lru_cache(maxsize=1)
 def _pool():
-    from ..motor_units import MotorUnitPool
+    from failurelab.motor_units import MotorUnitPool
 
     return MotorUnitPool()
 
 
 @lru_cache(maxsize=8)
 def _sustained(load):
-    from ..fatigue import simulate_sustained
+    from failurelab.fatigue import simulate_sustained
 
     return simulate_sustained(load)
 
@@ -177,7 +178,7 @@ def register(reg):
         return np.array([_sustained(p).endurance_time for p in CH1_LOADS])
 
     def model_reps():
-        from ..fatigue import reps_to_failure
+        from failurelab.fatigue import reps_to_failure
 
         return np.array([reps_to_failure(p) for p in CH1_LOADS])
 

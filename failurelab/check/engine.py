@@ -1,28 +1,13 @@
-"""Instant feedback for the exercise notebooks: ``check(task_id, answer)``.
+"""The exercise checker's engine: tasks, the registry, hint rules and feedback (no chapter here).
 
-A learner computes an answer with the course's models and calls ``check("1.3", answer)``. The
-expected value is computed here, from the package, at call time -- notebooks never hold the
-numbers. The result is a :class:`Feedback` that displays as a short message in a notebook and has
-a ``.passed`` flag for tests. Five outcomes:
-
-- correct: with a one-line "why it matters";
-- not answered yet: the answer is still ``...`` (or ``None``);
-- wrong type or shape: says what was expected ("expected 3 numbers, got 2");
-- wrong value: a targeted hint when the answer matches a typical mistake (a percentage where a
-  fraction is asked, a 0-based/1-based unit index, force confused with excitation, ...), else the
-  task's general hint;
-- could not check: a bug in the course, never blamed on the learner.
-
-``check`` never raises because of what a learner passes in.
-
-Tasks with several answers take them as keywords: ``check("1.2", excitation=e, n_recruited=n)``.
-
-Tasks live in a small registry (:class:`Registry`, the module-level ``TASKS``): task id ->
-:class:`Task` (one or more :class:`Part` s, each with an expected-value function, a tolerance and
-hint rules). A hint rule is a callable ``rule(raw, value, expected) -> str | None`` where ``raw`` is
-the learner's object, ``value`` the answer as a float array (``None`` if it could not be read as
-numbers) and ``expected`` the expected float array; :func:`same_as` and :func:`when` build the
-common rules.
+A :class:`Registry` maps a task id to a :class:`Task`: one or more :class:`Part` s, each with an
+expected-value function, a tolerance and hint rules. A hint rule is a callable
+``rule(raw, value, expected) -> str | None`` where ``raw`` is the learner's object, ``value`` the
+answer as a float array (``None`` if it could not be read as numbers) and ``expected`` the
+expected float array; :func:`same_as` and :func:`when` build the common rules.
+:meth:`Registry.check` returns a :class:`Feedback` and never raises because of the answer.
+The chapter modules (``failurelab/check/ch*.py``) define tasks with these classes, and
+``failurelab/check/__init__.py`` registers them.
 """
 
 from __future__ import annotations
@@ -439,28 +424,3 @@ def _combine(task: Task, results) -> Feedback:
     if len(task.parts) > 1:
         head += f" ({n_right} of {len(task.parts)} answers right)"
     return Feedback(task.id, status, head + ".", lines)
-
-
-TASKS = Registry()
-
-
-def check(task_id, answer=_MISSING, /, **parts) -> Feedback:
-    """Check the answer to exercise task ``task_id`` (e.g. ``"1.3"``); see the module docstring."""
-    return TASKS.check(task_id, answer, **parts)
-
-
-def expected(task_id):
-    """The expected answer of a task (for instructors and tests)."""
-    return TASKS.expected(task_id)
-
-
-def _register_chapters():
-    from .tasks import evidence, limitations, mechanism, practice
-
-    mechanism.register(TASKS)
-    evidence.register(TASKS)
-    practice.register(TASKS)
-    limitations.register(TASKS)
-
-
-_register_chapters()

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..check import Part, Task, same_as, when
+from .engine import Part, Task, same_as, when
 
 CH2_STUDY = "S11"  # task 2.1: one synthetic study, Hedges' g by hand
 CH2_THREE = ("S02", "S04", "S08")  # tasks 2.2 and 2.3: three synthetic studies to pool
@@ -33,7 +33,7 @@ Z95 = 1.959963984540054  # the normal quantile of a 95 % interval
 # ---------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _trials():
-    from ..data import load
+    from failurelab.data import load
 
     return load("synthetic_trials").set_index("study")
 
@@ -46,7 +46,7 @@ def _arms(study):
 
 @lru_cache(maxsize=32)
 def _smd(study, correction="exact"):
-    from ..effect_sizes import smd
+    from failurelab.effect_sizes import smd
 
     return smd(*_arms(study), correction=correction)
 
@@ -67,7 +67,7 @@ def _three():
 
 @lru_cache(maxsize=8)
 def _pooled(method):
-    from ..meta import pool
+    from failurelab.meta import pool
 
     return pool(*_three(), method=method)
 
@@ -82,14 +82,14 @@ def _ee_by_hand():
 
 @lru_cache(maxsize=1)
 def _published():
-    from ..data import load
+    from failurelab.data import load
 
     row = load("meta_analyses").set_index("id").loc[CH2_META]
     return float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
 
 
 def _n_needed(one_sided=False):
-    from ..effect_sizes import n_per_group
+    from failurelab.effect_sizes import n_per_group
 
     if not one_sided:
         return np.array([n_per_group(d, power=CH2_POWER) for d in CH2_POWER_D], dtype=float)
@@ -101,7 +101,7 @@ def _n_needed(one_sided=False):
 
 
 def _power_at(n, one_sided=False):
-    from ..effect_sizes import power
+    from failurelab.effect_sizes import power
 
     if not one_sided:
         return np.array([power(d, n) for d in CH2_POWER_D])

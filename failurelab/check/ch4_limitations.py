@@ -14,8 +14,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..check import Part, Task, same_as, when
-from ..claims import QUESTION_KEYS
+from failurelab.claims import QUESTION_KEYS
+
+from .engine import Part, Task, same_as, when
 
 CH4_META = "grgic2022-hypertrophy"  # tasks 4.1 and 4.3: the true effect assumed (its estimate)
 CH4_N = 10  # task 4.1: people per group, as in Ruple et al. 2023 (10 vs 9)
@@ -33,7 +34,7 @@ CH4_SIM_N = 200_000  # task 4.3: simulated people per group (SE of d about 0.003
 
 @lru_cache(maxsize=4)
 def _row(row_id):
-    from ..data import load
+    from failurelab.data import load
 
     r = load("meta_analyses").set_index("id").loc[row_id]
     return float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"])
@@ -52,7 +53,7 @@ def _true_d():
 def _power(d, n, one_sided=False):
     from statsmodels.stats.power import TTestIndPower
 
-    from ..effect_sizes import power
+    from failurelab.effect_sizes import power
 
     if not one_sided:
         return power(d, n)
@@ -60,13 +61,13 @@ def _power(d, n, one_sided=False):
 
 
 def _observed():
-    from ..studies import attenuated_d
+    from failurelab.studies import attenuated_d
 
     return np.array([attenuated_d(_true_d(), r) for r in CH4_RELIABILITIES])
 
 
 def _n_for(ds):
-    from ..effect_sizes import n_per_group
+    from failurelab.effect_sizes import n_per_group
 
     return np.array([n_per_group(d, power=CH4_POWER) for d in ds], dtype=float)
 
@@ -97,7 +98,7 @@ def register(reg):
 
 
 def _register_power(reg):
-    from ..effect_sizes import detectable_d
+    from failurelab.effect_sizes import detectable_d
 
     reg.add(Task(
         "4.1", "power of a realistic design",

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..check import Part, Task, same_as, when
+from .engine import Part, Task, same_as, when
 
 CH3_SETS = ((100.0, 8, 2), (110.0, 5, 1), (120.0, 3, 0))  # task 3.1: (kg, reps, RIR)
 CH3_FORMULAS = ("Epley", "Brzycki", "Modified Epley")  # task 3.2: in this order
@@ -31,7 +31,7 @@ CH3_SUPPORTED = (True, False, True, False)  # task 3.5: statements 1-4 of the no
 # Package results (cached: the checker calls them for every hint)
 # ---------------------------------------------------------------------------------------------
 def _e1rm(sets, formula="Epley", use_rir=True):
-    from ..practice import one_rm
+    from failurelab.practice import one_rm
 
     return np.array([one_rm(w, r, q if use_rir else 0, formula) for w, r, q in sets])
 
@@ -47,22 +47,22 @@ def _spread(values):
 
 @lru_cache(maxsize=1)
 def _log():
-    from ..data import data_dir
-    from ..logs import load_log
+    from failurelab.data import data_dir
+    from failurelab.logs import load_log
 
     return load_log(data_dir() / "synthetic_training_log.csv")
 
 
 @lru_cache(maxsize=4)
 def _trend(formula="Epley"):
-    from ..logs import e1rm_trend
+    from failurelab.logs import e1rm_trend
 
     return e1rm_trend(_log(), formula)
 
 
 @lru_cache(maxsize=8)
 def _flags(threshold=CH3_THRESHOLD, sessions=CH3_SESSIONS, window=None):
-    from ..logs import flag_performance_drops
+    from failurelab.logs import flag_performance_drops
 
     return flag_performance_drops(_log(), threshold=threshold, sessions=sessions, window=window)
 

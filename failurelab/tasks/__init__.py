@@ -1,1 +1,0 @@
-"""Exercise tasks, one module per chapter; each registers its tasks in ``check.TASKS``."""
