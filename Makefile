@@ -33,25 +33,25 @@ lint: $(STAMP)  ## ruff over the package, tests, tools and notebooks
 	$(VENV)/bin/ruff check .
 
 execute: $(STAMP)  ## re-execute chapter and exercise notebooks (stores outputs + widget state)
-	$(PY) -m failurelab.tools execute
+	$(PY) -m tools execute
 
 learner: $(STAMP)  ## regenerate learner copies of the exercises (never overwrites your edits)
-	$(PY) -m failurelab.tools learner
+	$(PY) -m tools learner
 
 book: $(STAMP)  ## build the HTML book (strict) into _build/html
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 bench: $(STAMP)  ## measure the performance budgets
-	$(PY) -m failurelab.tools bench
+	$(PY) -m tools bench
 
 slides: $(STAMP)  ## export each chapter as an offline reveal.js deck into _build/slides
-	$(PY) -m failurelab.tools slides
+	$(PY) -m tools slides
 
 lite: $(STAMP)  ## build the JupyterLite site into _build/html/lite (after `make book`)
-	$(PY) -m failurelab.tools lite
+	$(PY) -m tools lite
 
 vendor: $(STAMP)  ## refresh vendored JS (needs the npm registry)
-	$(PY) -m failurelab.tools vendor
+	$(PY) -m tools vendor
 
 LOCK_VENV := _build/lock-venv
 lock:  ## regenerate the pinned requirements.txt from requirements.in (needs the package registry)

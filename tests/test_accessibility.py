@@ -6,7 +6,7 @@ editing this file. Each page is audited at a desktop and a phone width after its
 math have rendered; the test fails on any "serious" or "critical" axe violation and lists rule,
 impact, selectors and page. Rules are never disabled here. Fixes for markup the course does not
 write itself live in book/_vendor/a11y.js (documented there); figure alt text comes from
-`python -m failurelab.tools alttext`.
+`python -m tools alttext`.
 
 axe-core is vendored from npm (tests/_vendor/axe-core/, version and sha256 in axe-core.json);
 the first test proves the committed file is the recorded one. Screenshots of pages with
@@ -165,5 +165,5 @@ def test_no_serious_axe_violations_and_figures_have_text(browser, site, pages, v
     )
     assert not figure_problems, (
         "figures without a text alternative (alt is empty or a file path, and no <figcaption>); "
-        "run `python -m failurelab.tools alttext` on the notebook:\n" + "\n".join(figure_problems)
+        "run `python -m tools alttext` on the notebook:\n" + "\n".join(figure_problems)
     )

@@ -1,4 +1,4 @@
-"""``python -m failurelab.tools alttext``: figure alt text from the "What the figure shows" lines."""
+"""``python -m tools alttext``: figure alt text from the "What the figure shows" lines."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from failurelab.tools import alttext
+from tools import alttext
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PNG = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure size 900x320 with 2 Axes>"}

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 import yaml
 
-from failurelab.tools import vendor
+from tools import vendor
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -187,7 +187,7 @@ def test_no_page_loads_from_a_cdn(html):
 
 def test_local_assets_referenced_by_pages_exist(html):
     # the JupyterLite launch link points at the lite site published beside the book
-    # (`failurelab.tools lite`, built after the book; tests/test_launch.py checks it)
+    # (`python -m tools lite`, built after the book; tests/test_launch.py checks it)
     lite = yaml.safe_load((REPO_ROOT / "_config.yml").read_text())["launch_buttons"]["jupyterlite_url"]
     missing = set()
     for doc in toc_files():
@@ -209,7 +209,7 @@ def test_vendored_files_are_copied_into_the_book(html):
 
 def test_vendor_check_passes():
     proc = subprocess.run(
-        [sys.executable, "-m", "failurelab.tools", "vendor", "--check"],
+        [sys.executable, "-m", "tools", "vendor", "--check"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -232,7 +232,7 @@ def test_vendor_check_detects_a_changed_missing_or_extra_file(tmp_path):
         "not in checksums.json: stray.js",
     ]
     proc = subprocess.run(
-        [sys.executable, "-m", "failurelab.tools", "vendor", "--check", "--dest", str(copy)],
+        [sys.executable, "-m", "tools", "vendor", "--check", "--dest", str(copy)],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -252,11 +252,11 @@ def test_vendored_versions_are_the_pinned_ones():
 
 
 def test_status_page_is_current_and_lists_every_toc_notebook():
-    from failurelab.tools import status
-    from failurelab.tools.execute import toc_notebooks
+    from tools import status
+    from tools.course import toc_notebooks
 
     page = (REPO_ROOT / "book" / "status.md").read_text()
-    assert page == status.render(), "run `python -m failurelab.tools status`"
+    assert page == status.render(), "run `python -m tools status`"
     notebooks = toc_notebooks()
     assert len(notebooks) >= 10
     for path in notebooks:
@@ -276,7 +276,7 @@ def test_publish_workflow_deploys_only_after_the_tests_pass():
     runs = [step.get("run", "") for step in build["steps"]]
     uses = [step.get("uses", "") for step in build["steps"]]
     test_at = runs.index("bash .ci/run")  # the README's test command, as CI runs it
-    lite_at = next(i for i, r in enumerate(runs) if "failurelab.tools lite --output _build/html/lite" in r)
+    lite_at = next(i for i, r in enumerate(runs) if "tools lite --output _build/html/lite" in r)
     upload_at = next(i for i, u in enumerate(uses) if u.startswith("actions/upload-pages-artifact"))
     assert test_at < lite_at < upload_at
     assert build["steps"][upload_at]["with"]["path"] == "_build/html"

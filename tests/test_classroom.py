@@ -1,4 +1,4 @@
-"""nbgitpuller links (``python -m failurelab.tools classroom``): parsed back and checked field by field."""
+"""nbgitpuller links (``python -m tools classroom``): parsed back and checked field by field."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from failurelab.tools import classroom
-from failurelab.tools.__main__ import main
+from tools import classroom
+from tools.__main__ import main
 
 REPO_ROOT = classroom.ROOT
 REPO = "https://github.com/train-to-failure/course"

@@ -1,10 +1,10 @@
 """Live options of the online book: Binder, Colab and JupyterLite, checked as far as this machine allows.
 
-- Every course notebook starts with the bootstrap cell (``failurelab.tools.bootstrap``).
+- Every course notebook starts with the bootstrap cell (``tools/bootstrap.py``).
 - Colab: the cell's Colab branch, run in a clean venv with a clone of this repository, installs a
   working package (slow: it downloads the dependencies from PyPI; runs when ``CI`` is set).
 - Binder: repo2docker reads the repository as it is (Python from runtime.txt, requirements.txt).
-- JupyterLite: ``python -m failurelab.tools lite`` builds a site with every course notebook, the
+- JupyterLite: ``python -m tools lite`` builds a site with every course notebook, the
   data and the failurelab wheel, and serves them.
 - The built book's launch buttons point at those three targets for the page's own notebook.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -26,13 +27,14 @@ import tomllib
 import yaml
 from helpers import serve_directory
 
-from failurelab.tools import bootstrap, lite
-from failurelab.tools.execute import course_notebooks, toc_notebooks
+from tools import bootstrap, lite
+from tools.course import course_notebooks, toc_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"]
 ORG_REPO = REPO_URL.removeprefix("https://github.com/")
+RELEASE = CONFIG["course_release"]
 REPO2DOCKER = "jupyter-repo2docker==2026.4.0"
 SAMPLE = "chapters/01_mechanism/01_size_principle"
 
@@ -51,7 +53,7 @@ def _slow(reason):
 def test_notebook_starts_with_the_current_bootstrap_cell(path):
     nb = nbformat.read(path, as_version=4)
     assert bootstrap.is_current(nb, bootstrap.cell_source()), (
-        f"{path.name}: run `python -m failurelab.tools bootstrap` (then `learner`)")
+        f"{path.name}: run `python -m tools bootstrap` (then `learner`)")
 
 
 def test_bootstrap_cell_names_the_configured_repository_and_is_idempotent():
@@ -66,6 +68,46 @@ def test_bootstrap_cell_names_the_configured_repository_and_is_idempotent():
     assert bootstrap.is_current(twice, source)
     twice.cells[1].source += "\n# edited"
     assert not bootstrap.is_current(twice, source)
+    twice.cells[1].execution_count = 1  # as executed in the notebook's one top-to-bottom run
+    assert bootstrap.apply(twice, source).cells[1].execution_count == 1
+
+
+def test_bootstrap_cell_installs_the_pinned_release_and_says_what_it_installs():
+    """Colab fetches the tag or commit of _config.yml (course_release), never the default branch."""
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert RELEASE == f"v{version}" or re.fullmatch(r"[0-9a-f]{40}", RELEASE), RELEASE
+    source = bootstrap.cell_source()
+    assert f'COURSE_RELEASE = "{RELEASE}"' in source
+    assert f"release {RELEASE} of {REPO_URL}" in source.splitlines()[1]  # the cell says what
+    fetch = next(line for line in source.splitlines() if '"fetch"' in line)
+    assert "COURSE_REPO, COURSE_RELEASE" in fetch and "clone" not in source
+
+
+@pytest.mark.parametrize("release", ["", "main", "latest", "v1", "abc123"])
+def test_an_unpinned_course_release_is_refused(tmp_path, release):
+    config = dict(CONFIG, course_release=release)
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
+    with pytest.raises(ValueError, match="course_release must be a release tag"):
+        bootstrap.cell_source(tmp_path)
+
+
+def test_the_wheel_holds_the_package_and_no_build_tools(tmp_path):
+    """pyproject.toml packages only failurelab: the repository's tools/ stay out of the wheel."""
+    source = tmp_path / "source"  # a copy, as `lite` builds it: setuptools writes into its source
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    for name in ("failurelab", "tools"):
+        shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "--disable-pip-version-check", "-w", str(tmp_path / "wheels"), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = (tmp_path / "wheels").glob("failurelab-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert {n.split("/")[0] for n in names if ".dist-info/" not in n} == {"failurelab"}
+    assert "failurelab/data.py" in names
+    assert not [n for n in names if n.startswith(("tools/", "failurelab/tools/"))]
 
 
 COLAB_PROBE = r'''
@@ -88,7 +130,11 @@ def test_colab_install_cell_installs_a_working_package_in_a_clean_venv(tmp_path)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     course = tmp_path / "content" / "course"
-    cell = bootstrap.cell_source().replace(REPO_URL, ROOT.as_uri()).replace("/content/course", str(course))
+    # this checkout at its current commit stands in for the published tag (a commit pin works too)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    cell = (bootstrap.cell_source().replace(REPO_URL, ROOT.as_uri())
+            .replace(f'"{RELEASE}"', f'"{head}"').replace("/content/course", str(course)))
     (tmp_path / "cell.py").write_text(cell)
     (tmp_path / "probe.py").write_text(COLAB_PROBE)
     proc = subprocess.run([str(venv / "bin" / "python"), "probe.py", "cell.py"], check=False, cwd=tmp_path,
@@ -154,6 +200,7 @@ def test_repo2docker_reads_the_repository_as_it_is(tmp_path):
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def lite_site(tmp_path_factory):
+    _slow("the JupyterLite build tools get a venv of their own from PyPI")
     out = tmp_path_factory.mktemp("lite") / "site"
     lite.build(out)
     return out
@@ -171,7 +218,10 @@ def test_lite_site_holds_every_course_notebook_the_data_and_the_wheel(lite_site)
     (release,) = index["failurelab"]["releases"][version]
     with zipfile.ZipFile(lite_site / "pypi" / release["filename"]) as wheel:
         names = set(wheel.namelist())
-    assert {"failurelab/data.py", "failurelab/widgets/base.py", "failurelab/tasks/evidence.py"} <= names
+    package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "failurelab").rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert package <= names, sorted(package - names)
+    assert not {n for n in names if n.startswith("tools/")}
     config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     piplite = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert any(url.split("?")[0] == "./pypi/all.json" for url in piplite["pipliteUrls"])

@@ -1,4 +1,4 @@
-"""Exported reveal.js decks (``python -m failurelab.tools slides``): offline, complete, stepping.
+"""Exported reveal.js decks (``python -m tools slides``): offline, complete, stepping.
 
 The decks are exported into a temporary folder from the committed notebooks, opened from file://
 URLs (the strictest case: no server at all) in Debian's chromium, and stepped through slide by
@@ -18,7 +18,7 @@ import nbformat
 import pytest
 import yaml
 
-from failurelab.tools import slides, vendor
+from tools import slides, vendor
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REVEAL = f"{slides.ASSETS}/reveal.js/dist/reveal.js"
@@ -218,7 +218,7 @@ def test_join_rejects_a_notebook_with_nothing_to_show(tmp_path):
 
 def test_cli_reports_an_unknown_chapter(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "failurelab.tools", "slides", "--dest", str(tmp_path),
+        [sys.executable, "-m", "tools", "slides", "--dest", str(tmp_path),
          "--chapter", "99_nope"],
         capture_output=True, text=True, check=False, cwd=REPO_ROOT,
     )

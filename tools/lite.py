@@ -25,20 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from .execute import ROOT
+from .course import LITE_PACKAGES, ROOT, pinned_versions
 
 CONTENT_DIRS = ("chapters", "exercises", "data")
 DEFAULT_OUTPUT = ROOT / "_build" / "html" / "lite"
 LITE_VENV = ROOT / "_build" / "lite-venv"
-LITE_PACKAGES = ("jupyterlite-core==0.8.6", "jupyterlite-pyodide-kernel==0.8.6")
 _IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.new.ipynb")
 
 
 def lite_requirements(root=ROOT):
     """The lite build's pins: :data:`LITE_PACKAGES`, plus as pinned for the course the ipywidgets
     JupyterLab extension (widgets in JupyterLite) and jupyter_server (indexes the contents)."""
-    from .status import pinned_versions
-
     course = pinned_versions(root, ("jupyterlab-widgets", "jupyter-server"))
     return [*LITE_PACKAGES, *(f"{name}=={version}" for name, version in course.items())]
 

@@ -1,12 +1,13 @@
 """``classroom``: nbgitpuller links that open the course on a JupyterHub.
 
-``python -m failurelab.tools classroom --hub https://hub.example.org`` prints one link per chapter
+``python -m tools classroom --hub https://hub.example.org`` prints one link per chapter
 folder and one for ``exercises/learner``. Clicking a link makes the hub clone the course repository
 (``repository.url`` in ``_config.yml``, or ``--repo``) into the student's home folder on the first
 click, or merge in the instructor's new commits on later clicks, then open the folder in JupyterLab.
 
-Link format (nbgitpuller's link generator, ``docs/_static/link_gen/link.js`` in
-jupyterhub/nbgitpuller)::
+The links are the ones nbgitpuller's own link generator builds, in its documented format
+(https://nbgitpuller.readthedocs.io/en/latest/link.html; ``docs/_static/link_gen/link.js`` in
+jupyterhub/nbgitpuller). This command adds the course's folder list and needs no network::
 
     <hub>/hub/user-redirect/git-pull?repo=<repo>&urlpath=lab/tree/<repo name>/<folder>&branch=<branch>
 
@@ -23,8 +24,9 @@ import sys
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from .bootstrap import repository_url
-from .execute import ROOT
+from failurelab.validation import fail
+
+from .course import ROOT, chapters_from_toc, repository_url
 
 LEARNER_FOLDER = "exercises/learner"
 PULL_PATH = "hub/user-redirect/git-pull"
@@ -52,7 +54,7 @@ def hub_base(hub: str) -> str:
 def repo_folder(repo: str) -> str:
     """The folder ``git clone <repo>`` creates: the URL's last part without ``.git``."""
     if not isinstance(repo, str):
-        raise ValueError("the repository must be a URL string")  # noqa: TRY004 -- the course's rule
+        fail("the repository must be a URL string")
     name = urlsplit(repo).path.rstrip("/").rsplit("/", 1)[-1]
     name = name.removesuffix(".git")
     if not repo.startswith("https://") or not name:
@@ -80,8 +82,6 @@ def nbgitpuller_link(hub: str, repo: str, folder: str, branch: str = "main") -> 
 
 def course_folders(root=ROOT) -> list[str]:
     """The folders students open: each chapter folder in ``_toc.yml`` order, then the learner copies."""
-    from .slides import chapters_from_toc
-
     root = Path(root)
     chapters = [c.notebooks[0].parent.relative_to(root).as_posix()
                 for c in chapters_from_toc(root / "_toc.yml")]

@@ -1,11 +1,12 @@
 """``bootstrap``: the first code cell of every course notebook, so it also runs on Colab and JupyterLite.
 
 On a machine set up with ``make lab`` (or Binder, which installs ``requirements.txt``) the cell
-does nothing. On Google Colab it clones the course repository and installs its package (about a
-minute); in JupyterLite (``sys.platform == "emscripten"``) it installs the ``failurelab`` wheel
-that ``python -m failurelab.tools lite`` put into the lite site, and points the package at the
-site's ``data/`` folder. The repository address comes from ``_config.yml`` (``repository.url``),
-the one place it is written.
+does nothing. On Google Colab it fetches one pinned release of the course repository, the tag or
+commit ``course_release`` in ``_config.yml`` (never the default branch), and installs its package
+(about a minute); in JupyterLite (``sys.platform == "emscripten"``) it installs the ``failurelab``
+wheel that ``python -m tools lite`` put into the lite site, and points the package at the site's
+``data/`` folder. The repository address is ``repository.url`` in ``_config.yml``; both settings
+are read in ``tools/course.py``, the one place that knows them.
 
 ``bootstrap`` inserts the cell (or updates it) at the top of every chapter and exercise source
 notebook; ``--check`` writes nothing and exits 1 if a notebook lacks the current cell. Learner
@@ -15,41 +16,41 @@ copies are never touched: they are generated from the exercise sources (``learne
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import nbformat
-import yaml
 
-from .execute import ROOT, course_notebooks
+from .course import ROOT, course_notebooks, course_release, repository_url
 
 CELL_ID = "course-bootstrap"
 TAGS = ["remove-cell"]  # the book shows the code, not the installer
 
 TEMPLATE = '''\
-# Only on Colab or JupyterLite: install the course package (Colab: about a minute). Elsewhere: nothing.
-import os, subprocess, sys
-COURSE_REPO, COURSE_DIR = "{repo}", "/content/course"
-if "google.colab" in sys.modules and not os.path.isdir(COURSE_DIR):
-    subprocess.run(["git", "clone", "-q", "--depth", "1", COURSE_REPO, COURSE_DIR], check=True)
+# Installs the course package only on Colab or JupyterLite; elsewhere this cell does nothing.
+# Colab: release {release} of {repo} (about a minute).
+# JupyterLite: the failurelab wheel and data/ that come with the lite site.
+import os
+import subprocess
+import sys
+
+COURSE_REPO = "{repo}"
+COURSE_RELEASE = "{release}"  # a tag or commit (course_release in _config.yml)
+COURSE_DIR = "/content/course"
+if "google.colab" in sys.modules and not os.path.isfile(f"{{COURSE_DIR}}/pyproject.toml"):
+    for git in (["init", "-q", COURSE_DIR],
+                ["-C", COURSE_DIR, "fetch", "-q", "--depth", "1", COURSE_REPO, COURSE_RELEASE],
+                ["-C", COURSE_DIR, "checkout", "-q", "FETCH_HEAD"]):
+        subprocess.run(["git", *git], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", COURSE_DIR], check=True)
     sys.path.insert(0, COURSE_DIR)
-elif sys.platform == "emscripten":  # JupyterLite: the wheel and data/ come with the lite site
+elif sys.platform == "emscripten":  # JupyterLite
     import piplite
     await piplite.install(["failurelab"])
     os.environ.setdefault("FAILURELAB_DATA", "/drive/data")'''
 
 
-def repository_url(root=ROOT):
-    """``repository.url`` from ``_config.yml`` (used by the launch buttons too)."""
-    config = yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8"))
-    url = (config.get("repository") or {}).get("url", "")
-    if not url.startswith("https://"):
-        raise ValueError(f"_config.yml: repository.url must be an https:// address, got {url!r}")
-    return url
-
-
 def cell_source(root=ROOT):
-    return TEMPLATE.format(repo=repository_url(root))
+    """The bootstrap cell for the configured repository and release."""
+    return TEMPLATE.format(repo=repository_url(root), release=course_release(root))
 
 
 def _cell(source):
@@ -68,9 +69,13 @@ def is_current(nb, source):
 
 def apply(nb, source):
     """Insert the bootstrap cell before the first code cell (or refresh it); returns ``nb``."""
+    old = next((c for c in nb.cells if c.get("id") == CELL_ID), None)
     nb.cells = [c for c in nb.cells if c.get("id") != CELL_ID]
     first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
-    nb.cells.insert(first_code, _cell(source))
+    cell = _cell(source)
+    if old is not None:  # keep its place in the notebook's one top-to-bottom run
+        cell.execution_count = old.get("execution_count")
+    nb.cells.insert(first_code, cell)
     return nb
 
 

@@ -25,9 +25,10 @@ import tarfile
 import tempfile
 from pathlib import Path, PurePosixPath
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DEST = REPO_ROOT / "book" / "_vendor" / "vendor"
-SLIDES_DEST = REPO_ROOT / "book" / "_vendor" / "slides"
+from .course import ROOT
+
+DEFAULT_DEST = ROOT / "book" / "_vendor" / "vendor"
+SLIDES_DEST = ROOT / "book" / "_vendor" / "slides"
 CHECKSUMS = "checksums.json"
 
 # name, version, and the files to keep: (path inside the npm tarball, destination folder or
@@ -68,7 +69,7 @@ PACKAGES = (
 #    throws "Cannot read properties of undefined (reading 'Queue')". A small `Hub.Queue` shim,
 #    installed on "load" just before the html-manager renders, forwards to MathJax 3.
 ASSETS_PATH_JS = """\
-// Written by `python -m failurelab.tools vendor`; loaded before require.js and embed-amd.js.
+// Written by `python -m tools vendor`; loaded before require.js and embed-amd.js.
 (function () {
   // 1. Where the ipywidgets html-manager finds its font files (next to embed-amd.js).
   var base = new URL("html-manager/", document.currentScript.src).href;
@@ -277,7 +278,7 @@ def vendor(dest: Path | None = None, bundle: str = "book") -> dict:
             if f.is_file()
         }
         manifest = {
-            "generated_by": "python -m failurelab.tools vendor"
+            "generated_by": "python -m tools vendor"
             + ("" if bundle == "book" else f" --bundle {bundle}"),
             "packages": packages,
             "files": files,
@@ -294,7 +295,7 @@ def manifest_files(dest: Path = DEFAULT_DEST) -> list[str]:
     """The relative paths listed in ``dest/checksums.json``."""
     path = Path(dest) / CHECKSUMS
     if not path.is_file():
-        raise ValueError(f"{path} is missing; run `python -m failurelab.tools vendor`")
+        raise ValueError(f"{path} is missing; run `python -m tools vendor`")
     return sorted(json.loads(path.read_text())["files"])
 
 
@@ -350,7 +351,7 @@ def _run(args) -> int:
                 print(f"vendor --check: {len(problems)} problem(s) in {dest}:", file=sys.stderr)
                 for p in problems:
                     print(f"  {p}", file=sys.stderr)
-                fix = f"python -m failurelab.tools vendor --bundle {bundle}"
+                fix = f"python -m tools vendor --bundle {bundle}"
                 print(f"Re-create the files with `{fix}`.", file=sys.stderr)
                 status = 1
                 continue

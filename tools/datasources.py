@@ -10,10 +10,11 @@ from pathlib import Path
 
 from failurelab import data
 
+from .course import ROOT
 from .generated import write_or_check
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "book" / "data_sources.md"
-COMMAND = "python -m failurelab.tools datasources"
+DEFAULT_OUTPUT = ROOT / "book" / "data_sources.md"
+COMMAND = "python -m tools datasources"
 
 
 def _cell(text):
@@ -115,7 +116,7 @@ def register(subparsers):
 
 
 def main(argv=None):
-    """Run this command alone: ``python -m failurelab.tools.datasources [--check]``."""
+    """Run this command alone: ``python -m tools.datasources [--check]``."""
     parser = argparse.ArgumentParser(prog="datasources", description=__doc__)
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["datasources", *(argv if argv is not None else sys.argv[1:])])

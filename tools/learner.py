@@ -44,13 +44,14 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-EXERCISES = REPO_ROOT / "exercises"
+from .course import ROOT
+
+EXERCISES = ROOT / "exercises"
 LEARNER_DIR = "learner"
 STUB_SUFFIX = "  # your code here"
 SOLUTION_TAG = "solution"
 UNHIDE_TAG = "hide-input"
-GENERATED_BY = "python -m failurelab.tools learner"
+GENERATED_BY = "python -m tools learner"
 
 _BEGIN = re.compile(r"^\s*#\s*BEGIN SOLUTION\s*$")
 _END = re.compile(r"^\s*#\s*END SOLUTION\s*$")

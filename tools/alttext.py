@@ -28,7 +28,9 @@ from pathlib import Path
 
 import nbformat
 
-from .execute import toc_notebooks
+from failurelab.validation import fail
+
+from .course import toc_notebooks
 
 MARKER = "What the figure shows"
 MAX_CHARS = 400  # long enough for the describe sentences; screen readers read it in one go
@@ -102,7 +104,7 @@ def describe_line(nb, index: int) -> str | None:
 def plot_titles(source: str) -> list[str]:
     """Plain string-literal plot titles in a cell's source, in order (f-strings are skipped)."""
     if not isinstance(source, str):
-        raise ValueError(f"source must be a string, got {type(source).__name__}")  # noqa: TRY004 (project rule: ValueError)
+        fail(f"source must be a string, got {type(source).__name__}")
     titles = []
     for pattern in (_TITLE_CALL, _TITLE_KW):
         for m in pattern.finditer(source):
@@ -166,7 +168,7 @@ def run(paths, check: bool = False, out=sys.stdout) -> int:
             elif check and not item.ok:
                 problems += 1
                 state = "no alt text" if item.current is None else "stale alt text"
-                print(f"{path}: cell {item.cell}: {state}; run `python -m failurelab.tools "
+                print(f"{path}: cell {item.cell}: {state}; run `python -m tools "
                       f"alttext {path}`", file=out)
         if not check:
             changed = set_alt_texts(nb)

@@ -1,4 +1,4 @@
-"""Entry point: ``python -m failurelab.tools <command> ...`` (``--help`` lists the commands)."""
+"""Entry point: ``python -m tools <command> ...`` (``--help`` lists the commands)."""
 
 import argparse
 import importlib
@@ -9,10 +9,10 @@ COMMANDS = ("execute", "learner", "vendor", "bench", "datasources", "slides", "b
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m failurelab.tools", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
-        importlib.import_module(f"failurelab.tools.{name}").register(sub)
+        importlib.import_module(f"tools.{name}").register(sub)
     args = parser.parse_args(argv)
     return args.func(args) or 0
 

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import yaml
 
-from failurelab.tools import vendor
+from . import vendor
+from .course import ROOT, Chapter, chapters_from_toc
 
-ROOT = Path(__file__).resolve().parents[2]
 BIB = ROOT / "book" / "references.bib"
 DEFAULT_DEST = ROOT / "_build" / "slides"
 ASSETS = "_vendor"  # folder next to the decks; every URL in a deck is relative to it
@@ -67,15 +66,6 @@ TEMPLATE = """\
 
 
 @dataclass(frozen=True)
-class Chapter:
-    """A chapter of ``_toc.yml``: its folder name, title and notebooks in reading order."""
-
-    name: str
-    title: str
-    notebooks: tuple[Path, ...]
-
-
-@dataclass(frozen=True)
 class Deck:
     """One exported deck."""
 
@@ -90,39 +80,6 @@ class Deck:
     def minutes(self) -> tuple[float, float]:
         """Estimated lecture time (low, high) at MINUTES_PER_SLIDE."""
         return tuple(round(self.slides * m) for m in MINUTES_PER_SLIDE)
-
-
-def chapters_from_toc(toc=ROOT / "_toc.yml") -> list[Chapter]:
-    """The chapters of ``_toc.yml`` (entries under ``chapters/``) that list notebooks."""
-    toc = Path(toc)
-    if not toc.is_file():
-        raise ValueError(f"table of contents not found: {toc}")
-    root = toc.parent
-    data = yaml.safe_load(toc.read_text()) or {}
-    entries = [c for part in data.get("parts", []) for c in part.get("chapters", [])]
-    entries += data.get("chapters", [])
-    chapters = []
-    for entry in entries:
-        file = entry.get("file", "")
-        if not file.startswith("chapters/"):
-            continue
-        notebooks = tuple(
-            root / f"{s['file']}.ipynb"
-            for s in entry.get("sections", [])
-            if (root / f"{s['file']}.ipynb").is_file()
-        )
-        if notebooks:
-            index = root / f"{file}.md"
-            chapters.append(Chapter(Path(file).parent.name, _title(index), notebooks))
-    return chapters
-
-
-def _title(markdown: Path) -> str:
-    if markdown.is_file():
-        for line in markdown.read_text().splitlines():
-            if line.startswith("# "):
-                return line[2:].strip()
-    return markdown.parent.name
 
 
 # --- MyST that nbconvert's plain Markdown renderer would print raw --------------------------
@@ -275,7 +232,7 @@ def copy_assets(dest: Path) -> None:
         if problems:
             raise RuntimeError(
                 f"vendored files in {source} do not match checksums.json ({problems[0]}, ...); "
-                "run `python -m failurelab.tools vendor`"
+                "run `python -m tools vendor`"
             )
         for rel in vendor.manifest_files(source):
             if keep is None or any(rel == k or rel.startswith(k) for k in keep):

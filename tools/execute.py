@@ -1,8 +1,11 @@
 """``execute``: run course notebooks top to bottom in a fresh kernel and save their outputs.
 
-nbclient stores the ipywidgets state in the notebook, so the book shows each widget's last
-view; nbval later proves the saved outputs are reproducible. Learner copies (``exercises/learner``)
-are never executed or written: they belong to the learner.
+nbclient's ``NotebookClient`` (the engine of ``jupyter execute``) runs the notebook and stores the
+ipywidgets state, so the book shows each widget's last view; nbval later proves the saved outputs
+are reproducible. Beyond ``jupyter execute --inplace`` this command writes the installed kernel's
+``kernelspec`` (opening the notebook in JupyterLab then changes nothing), refreshes the figures'
+alt text from their new describe lines (``alttext``), refuses learner copies (``exercises/learner``
+belongs to the learner) and, with ``write=False``, times a run without touching the file (``bench``).
 """
 
 from __future__ import annotations
@@ -11,32 +14,11 @@ import time
 from pathlib import Path
 
 import nbformat
-import yaml
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("chapters/*/*.ipynb", "exercises/*.ipynb")
-
-
-def course_notebooks(root=ROOT):
-    """The chapter and exercise source notebooks, in a stable order."""
-    return sorted(p for pattern in SOURCES for p in root.glob(pattern))
-
-
-def toc_notebooks(root=ROOT):
-    """Notebook paths listed in ``_toc.yml``, in reading order."""
-    found = []
-
-    def walk(entries):
-        for entry in entries:
-            path = Path(root) / f"{entry.get('file', '')}.ipynb"
-            if "file" in entry and path.is_file():
-                found.append(path)
-            walk(entry.get("sections", []) + entry.get("chapters", []))
-
-    walk(yaml.safe_load((Path(root) / "_toc.yml").read_text())["parts"])
-    return found
+from .alttext import set_alt_texts
+from .course import course_notebooks
 
 
 def installed_kernelspec(name="python3"):
@@ -58,9 +40,7 @@ def execute(path, timeout=120, write=True):
     elapsed = time.perf_counter() - start
     nb.metadata["kernelspec"] = installed_kernelspec()  # so opening it in JupyterLab changes nothing
     if write:
-        from .alttext import set_alt_texts  # figures' alt text follows their new describe lines
-
-        set_alt_texts(nb)
+        set_alt_texts(nb)  # figures' alt text follows their new describe lines
         nbformat.write(nb, path)
     return elapsed
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-BUDGETS = {"widget_p95_ms": 100, "notebook_s": 20, "endurance_curve_s": 2}
+BUDGETS = {"widget_p95_ms": 100, "notebook_s": 20, "endurance_curve_s": 2, "pymuscle_ratio": 1}
 
 
 def _explorer_sweeps():
@@ -105,7 +105,8 @@ def bench_widgets():
 
 
 def bench_notebooks():
-    from failurelab.tools.execute import ROOT, course_notebooks, execute
+    from .course import ROOT, course_notebooks
+    from .execute import execute
 
     return {str(p.relative_to(ROOT)): {"execute_s": round(execute(p, write=False), 1)}
             for p in course_notebooks()}
@@ -121,6 +122,42 @@ def bench_simulation():
     return {"endurance_curve_s": round(elapsed, 2), "targets": len(targets)}
 
 
+def pymuscle_ratio(repeats=5):
+    """``simulate_sustained(0.5)`` (a force-target search every sample) against pymuscle 0.1.2
+    stepping the same 120-unit pool, with fatigue, the same number of samples at a fixed
+    excitation (no search): median seconds of ``repeats`` interleaved runs in this process.
+
+    "first_call" rebuilds the pool's tables first, as the first call of a session does.
+    pymuscle is a test-only dependency: without it, nothing is measured.
+    """
+    try:
+        from pymuscle import PotvinFuglevandMuscle
+    except ImportError:
+        return {"status": "not measured: pymuscle is not installed"}
+    from failurelab import fatigue
+
+    run = fatigue.simulate_sustained(0.5)
+    samples, excitation, dt = len(run.time), float(run.excitation[0]), float(run.time[0])
+    times = {"first_call": [], "call": [], "pymuscle": []}
+    for _ in range(repeats):
+        fatigue._engine.cache_clear()
+        for key in ("first_call", "call"):
+            start = time.perf_counter()
+            fatigue.simulate_sustained(0.5)
+            times[key].append(time.perf_counter() - start)
+        muscle = PotvinFuglevandMuscle(120)
+        start = time.perf_counter()
+        for _ in range(samples):
+            muscle.step(excitation, dt)
+        times["pymuscle"].append(time.perf_counter() - start)
+    s = {key: float(np.median(t)) for key, t in times.items()}
+    return {"samples": samples, "repeats": repeats, "simulate_sustained_s": round(s["call"], 4),
+            "simulate_sustained_first_call_s": round(s["first_call"], 4),
+            "pymuscle_s": round(s["pymuscle"], 4), "ratio": round(s["call"] / s["pymuscle"], 2),
+            "ratio_first_call": round(s["first_call"] / s["pymuscle"], 2),
+            "budget_ratio": BUDGETS["pymuscle_ratio"]}
+
+
 def machine():
     return {"platform": platform.platform(), "python": platform.python_version(),
             "cpus": os.cpu_count(), "numpy": np.__version__}
@@ -128,7 +165,7 @@ def machine():
 
 def run(skip_notebooks=False):
     result = {"date": datetime.date.today().isoformat(), "machine": machine(), "budgets": BUDGETS, "widgets": bench_widgets(),
-              "simulation": bench_simulation()}
+              "simulation": bench_simulation(), "simulation_vs_pymuscle": pymuscle_ratio()}
     result["notebooks"] = {} if skip_notebooks else bench_notebooks()
     return result
 
@@ -156,5 +193,10 @@ def _run(args):
               f"(budget {BUDGETS['widget_p95_ms']} ms)")
     print(f"endurance curve: {result['simulation']['endurance_curve_s']} s "
           f"(budget {BUDGETS['endurance_curve_s']} s)")
+    vs = result["simulation_vs_pymuscle"]
+    print("simulate_sustained(0.5) vs pymuscle: " + (vs["status"] if "status" in vs else
+          f"{vs['simulate_sustained_s']} s (first call {vs['simulate_sustained_first_call_s']} s) vs "
+          f"{vs['pymuscle_s']} s for {vs['samples']} samples: ratio {vs['ratio']} (first call "
+          f"{vs['ratio_first_call']}; budget {BUDGETS['pymuscle_ratio']})"))
     for path, n in result["notebooks"].items():
         print(f"notebook {path}: {n['execute_s']} s (budget {BUDGETS['notebook_s']} s)")
