@@ -242,10 +242,26 @@ def test_vendor_check_detects_a_changed_missing_or_extra_file(tmp_path):
     assert "changed: require.js" in proc.stderr
 
 
-def test_vendored_versions_are_the_pinned_ones():
+def test_vendor_check_detects_files_from_another_package_version(tmp_path):
+    copy = tmp_path / "vendor"
+    shutil.copytree(vendor.DEFAULT_DEST, copy)
+    manifest = json.loads((copy / vendor.CHECKSUMS).read_text())
+    manifest["packages"]["mathjax"] = "sha512-of-another-tarball"
+    (copy / vendor.CHECKSUMS).write_text(json.dumps(manifest))
+    locked = vendor.locked()["mathjax"]["version"]
+    assert vendor.check(copy) == [f"stale: mathjax (package-lock.json has mathjax@{locked})"]
+
+
+def test_vendored_shim_is_the_repository_file():
+    shim = vendor.DEFAULT_DEST / vendor.ASSETS_PATH_NAME
+    assert shim.read_bytes() == vendor.ASSETS_PATH_SOURCE.read_bytes()
+
+
+def test_vendored_versions_are_the_locked_ones():
     manifest = json.loads((vendor.DEFAULT_DEST / vendor.CHECKSUMS).read_text())
-    pinned = {p["name"]: p["version"] for p in vendor.PACKAGES}
-    assert {k: v["version"] for k, v in manifest["packages"].items()} == pinned
+    lock = vendor.locked()
+    assert manifest["packages"] == {key: lock[key]["integrity"] for key in vendor.PACKAGES}
+    pinned = vendor.versions("book")
     assert pinned["@jupyter-widgets/html-manager"].startswith("1.")  # ipywidgets 8 state
     size_mb = vendor.size_bytes() / 1e6
     assert size_mb < 8, f"vendored files grew to {size_mb:.1f} MB; keep only what pages load"

@@ -1,13 +1,18 @@
 """``vendor``: copy the browser libraries from npm into ``book/_vendor/{vendor,slides}/``.
 
-The online book and the exported slides must not depend on a CDN at read time, so the libraries are fetched from the npm registry at pinned versions
-(``npm pack``), only the files a page actually loads are kept, and a ``checksums.json``
-(sha256 per file, plus the package versions) is written next to them. Two bundles:
-``book`` (require.js, the ipywidgets HTML manager, MathJax 3) and ``slides`` (reveal.js,
-jQuery and MathJax 2, which nbconvert's reveal template needs; the decks reuse require.js and
-the HTML manager of the book bundle, see ``slides.py``).
+The online book and the exported slides must not depend on a CDN at read time. The packages
+and their exact versions are named once, in ``package.json`` (``mathjax2`` is MathJax 2 under
+an npm alias), and locked with npm's integrity hashes in ``package-lock.json``. ``vendor`` runs
+``npm ci --ignore-scripts`` in a scratch folder, copies only the files a page loads (the lists
+below), and writes a ``checksums.json`` next to them: the sha256 of every file, and the lock's
+integrity hash of each package they come from. Two bundles: ``book`` (require.js, the ipywidgets
+HTML manager, MathJax 3, and ``tools/widgets-assets-path.js``) and ``slides`` (reveal.js, jQuery
+and MathJax 2, which nbconvert's reveal template needs; the decks reuse require.js and the HTML
+manager of the book bundle, see ``slides.py``).
 
-``vendor --check`` verifies the committed files against ``checksums.json`` without network.
+``vendor --check`` verifies the committed files against ``checksums.json`` and
+``package-lock.json`` without network. To change a version: edit ``package.json``, run
+``npm install --package-lock-only --ignore-scripts``, then ``python -m tools vendor``.
 
 Pitfalls: the html-manager's Font Awesome stylesheet resolves its fonts against the page, so
 ``widgets-assets-path.js`` points it at the vendored fonts; and the folder must not be called
@@ -21,7 +26,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -29,90 +33,33 @@ from .course import ROOT
 
 DEFAULT_DEST = ROOT / "book" / "_vendor" / "vendor"
 SLIDES_DEST = ROOT / "book" / "_vendor" / "slides"
+PACKAGE_JSON = ROOT / "package.json"
+PACKAGE_LOCK = ROOT / "package-lock.json"
 CHECKSUMS = "checksums.json"
+NPM_TIMEOUT_S = 600
 
-# name, version, and the files to keep: (path inside the npm tarball, destination folder or
-# file relative to the vendor folder). A source ending in "/*.ext" copies every match.
-PACKAGES = (
-    {
-        "name": "requirejs",
-        "version": "2.3.8",
-        "files": [("require.js", "require.js")],
-    },
-    {
-        # html-manager 1.x renders ipywidgets 8 state (state version 2.0). Its FontAwesome CSS
-        # lists woff2 first; every current browser takes woff2, so the older formats
-        # (woff/ttf/eot/svg, 2.7 MB) are left out.
-        "name": "@jupyter-widgets/html-manager",
-        "version": "1.0.15",
-        "files": [
-            ("dist/embed-amd.js", "html-manager/embed-amd.js"),
-            ("dist/*.woff2", "html-manager/"),
-        ],
-    },
-    {
-        # The combined TeX+MathML component plus the CHTML fonts it loads relative to itself.
-        "name": "mathjax",
-        "version": "3.2.2",
-        "files": [
-            ("es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
-            ("es5/output/chtml/fonts/woff-v2/*.woff", "mathjax/output/chtml/fonts/woff-v2/"),
-            ("LICENSE", "mathjax/LICENSE"),
-        ],
-    },
-)
+# package.json dependency -> the files to keep: (path inside the package, destination folder
+# or file relative to the vendor folder). A source ending in "/*.ext" copies every match.
+PACKAGES = {
+    "requirejs": [("require.js", "require.js")],
+    # html-manager 1.x renders ipywidgets 8 state (state version 2.0). Its FontAwesome CSS
+    # lists woff2 first; every current browser takes woff2, so the older formats
+    # (woff/ttf/eot/svg, 2.7 MB) are left out.
+    "@jupyter-widgets/html-manager": [
+        ("dist/embed-amd.js", "html-manager/embed-amd.js"),
+        ("dist/*.woff2", "html-manager/"),
+    ],
+    # The combined TeX+MathML component plus the CHTML fonts it loads relative to itself.
+    "mathjax": [
+        ("es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
+        ("es5/output/chtml/fonts/woff-v2/*.woff", "mathjax/output/chtml/fonts/woff-v2/"),
+        ("LICENSE", "mathjax/LICENSE"),
+    ],
+}
 
-# Loaded before require.js and embed-amd.js (see nb_ipywidgets_js in _config.yml).
-# 1. Makes the html-manager's font files resolve next to embed-amd.js instead of page-relative
-#    (404). 2. ipywidgets' label typesetting still calls the MathJax 2 API
-#    (`MathJax.Hub.Queue`), which MathJax 3 lacks: on a page with both math and widgets that
-#    throws "Cannot read properties of undefined (reading 'Queue')". A small `Hub.Queue` shim,
-#    installed on "load" just before the html-manager renders, forwards to MathJax 3.
-ASSETS_PATH_JS = """\
-// Written by `python -m tools vendor`; loaded before require.js and embed-amd.js.
-(function () {
-  // 1. Where the ipywidgets html-manager finds its font files (next to embed-amd.js).
-  var base = new URL("html-manager/", document.currentScript.src).href;
-  window.__jupyter_widgets_assets_path__ = base;
-  window.require = { paths: { "@jupyter-widgets/html-manager/dist": base.replace(/\\/$/, "") } };
-
-  // 2. ipywidgets typesets widget labels with the MathJax 2 API (MathJax.Hub.Queue); this
-  //    book loads MathJax 3. Forward those calls to MathJax 3, one typeset after another.
-  var queue = null;
-  function typeset(element) {
-    var M = window.MathJax;
-    queue = (queue || M.startup.promise)
-      .then(function () { return M.typesetPromise(element ? [element] : undefined); })
-      .catch(function (err) { console.warn("MathJax could not typeset a widget label", err); });
-  }
-  // Registered now, so it runs before the html-manager's own "load" handler renders widgets.
-  window.addEventListener("load", function () {
-    var M = window.MathJax;
-    if (M && M.version && M.startup && !M.Hub) {
-      M.Hub = {
-        Queue: function () {
-          Array.prototype.forEach.call(arguments, function (job) {
-            if (Array.isArray(job) && job[0] === "Typeset") { typeset(job[2]); }
-          });
-        },
-      };
-    }
-  });
-
-  // 3. The bundle holds a second copy of Font Awesome's CSS whose font URLs are resolved against
-  //    the page (".../<page folder>/@jupyter-widgets/<hash>.woff2", 404 on pages without MathJax,
-  //    where it is injected first). Point them at the vendored fonts as soon as the style appears.
-  var wrong = /url\\((["']?)[^"')]*?@jupyter-widgets\\//g;
-  new MutationObserver(function () {
-    document.querySelectorAll("style").forEach(function (style) {
-      if (style.textContent.indexOf("@jupyter-widgets/") >= 0) {
-        style.textContent = style.textContent.replace(wrong, "url($1" + base);
-      }
-    });
-  }).observe(document.head, { childList: true, subtree: true, characterData: true });
-})();
-"""
+# Loaded before require.js and embed-amd.js; what it fixes is explained in the file itself.
 ASSETS_PATH_NAME = "widgets-assets-path.js"
+ASSETS_PATH_SOURCE = ROOT / "tools" / ASSETS_PATH_NAME
 
 # MathJax 2: the entry point, its combined configuration, the Safe configuration + extension,
 # the TeX input and CommonHTML output jax with the operator tables and font data they load on
@@ -142,36 +89,24 @@ MATHJAX2_FILES = [
 # (seen in Chromium while stepping through every deck) plus the CHTML fonts and the TeX
 # extensions it may autoload.
 _SANS = "reveal.js/dist/theme/fonts/source-sans-pro"
-SLIDES_PACKAGES = (
-    {
-        "name": "reveal.js",
-        "version": "4.0.2",
-        "files": [
-            ("dist/reveal.js", "reveal.js/dist/reveal.js"),
-            ("dist/reveal.css", "reveal.js/dist/reveal.css"),
-            ("dist/theme/white.css", "reveal.js/dist/theme/white.css"),
-            # the white theme's own font (woff only: every current browser takes it)
-            ("dist/theme/fonts/source-sans-pro/*.css", f"{_SANS}/"),
-            ("dist/theme/fonts/source-sans-pro/*.woff", f"{_SANS}/"),
-            ("dist/theme/fonts/source-sans-pro/LICENSE", f"{_SANS}/LICENSE"),
-            ("plugin/notes/notes.js", "reveal.js/plugin/notes/notes.js"),
-            ("LICENSE", "reveal.js/LICENSE"),
-        ],
-    },
-    {
-        "name": "jquery",
-        "version": "3.7.1",
-        "files": [
-            ("dist/jquery.min.js", "jquery/jquery.min.js"),
-            ("LICENSE.txt", "jquery/LICENSE.txt"),
-        ],
-    },
-    {
-        "name": "mathjax",
-        "version": "2.7.9",
-        "files": MATHJAX2_FILES,
-    },
-)
+SLIDES_PACKAGES = {
+    "reveal.js": [
+        ("dist/reveal.js", "reveal.js/dist/reveal.js"),
+        ("dist/reveal.css", "reveal.js/dist/reveal.css"),
+        ("dist/theme/white.css", "reveal.js/dist/theme/white.css"),
+        # the white theme's own font (woff only: every current browser takes it)
+        ("dist/theme/fonts/source-sans-pro/*.css", f"{_SANS}/"),
+        ("dist/theme/fonts/source-sans-pro/*.woff", f"{_SANS}/"),
+        ("dist/theme/fonts/source-sans-pro/LICENSE", f"{_SANS}/LICENSE"),
+        ("plugin/notes/notes.js", "reveal.js/plugin/notes/notes.js"),
+        ("LICENSE", "reveal.js/LICENSE"),
+    ],
+    "jquery": [
+        ("dist/jquery.min.js", "jquery/jquery.min.js"),
+        ("LICENSE.txt", "jquery/LICENSE.txt"),
+    ],
+    "mathjax2": MATHJAX2_FILES,
+}
 
 # The decks also load these files of the book bundle (copied next to them by `slides`).
 BOOK_FOR_SLIDES = ("require.js", "html-manager/", ASSETS_PATH_NAME)
@@ -186,38 +121,55 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def npm_pack(packages, workdir: Path) -> dict:
-    """Download ``name@version`` tarballs with ``npm pack``; return {name: npm's json record}."""
+def locked() -> dict[str, dict]:
+    """package-lock.json's record (version, integrity, ...) of each dependency in package.json."""
+    try:
+        wanted = json.loads(PACKAGE_JSON.read_text())["dependencies"]
+        lock = json.loads(PACKAGE_LOCK.read_text())["packages"]
+    except (OSError, json.JSONDecodeError, KeyError) as exc:
+        raise ValueError(f"package.json / package-lock.json cannot be read ({exc})") from exc
+    if lock.get("", {}).get("dependencies") != wanted or any(
+        f"node_modules/{key}" not in lock for key in wanted
+    ):
+        raise ValueError(
+            "package-lock.json does not match package.json; "
+            "run `npm install --package-lock-only --ignore-scripts`"
+        )
+    return {key: lock[f"node_modules/{key}"] for key in wanted}
+
+
+def versions(bundle: str = "book") -> dict[str, str]:
+    """{npm package name: locked version} of a bundle's packages (an alias gives its real name)."""
+    if bundle not in BUNDLES:
+        raise ValueError(f"bundle must be one of {', '.join(BUNDLES)}, got {bundle!r}")
+    lock = locked()
+    return {lock[key].get("name", key): lock[key]["version"] for key in BUNDLES[bundle][1]}
+
+
+def npm_ci(workdir: Path) -> Path:
+    """Install package-lock.json with ``npm ci --ignore-scripts`` in ``workdir``; its node_modules."""
     if shutil.which("npm") is None:
         raise RuntimeError(
             "npm is not installed; install Node.js/npm (Debian: apt-get install npm)"
         )
-    specs = [f"{p['name']}@{p['version']}" for p in packages]
-    proc = subprocess.run(
-        ["npm", "pack", "--json", "--pack-destination", str(workdir), *specs],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    locked()  # fail early, with the fix, if the lock is stale
+    for f in (PACKAGE_JSON, PACKAGE_LOCK):
+        shutil.copyfile(f, Path(workdir) / f.name)
+    cmd = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+    try:
+        proc = subprocess.run(
+            cmd, cwd=workdir, capture_output=True, text=True, check=False, timeout=NPM_TIMEOUT_S
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(
+            f"{' '.join(cmd)} took over {NPM_TIMEOUT_S} s (registry reachable?)"
+        ) from exc
     if proc.returncode != 0:
-        raise RuntimeError(f"npm pack {' '.join(specs)} failed:\n{proc.stderr.strip()}")
-    records = {r["name"]: r for r in json.loads(proc.stdout)}
-    for p in packages:
-        got = records.get(p["name"], {}).get("version")
-        if got != p["version"]:
-            raise RuntimeError(f"npm returned {p['name']}@{got}, expected {p['version']}")
-    return records
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr.strip()}")
+    return Path(workdir) / "node_modules"
 
 
-def _extract(tgz: Path, into: Path) -> Path:
-    with tarfile.open(tgz) as tar:
-        tar.extractall(into, filter="data")
-    return into / "package"
-
-
-def _copy_selected(pkg_root: Path, files, dest: Path) -> list[Path]:
-    copied = []
+def _copy_selected(pkg_root: Path, files, dest: Path) -> None:
     for src, target in files:
         src_path = PurePosixPath(src)
         if "*" in src_path.name:
@@ -232,56 +184,52 @@ def _copy_selected(pkg_root: Path, files, dest: Path) -> list[Path]:
         for s, d in pairs:
             d.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(s, d)
-            copied.append(d)
-    return copied
 
 
-# bundle name -> (default folder, npm packages, extra generated files {name: text})
+# bundle name -> (default folder, {package.json dependency: files}, {copied repository file: name})
 BUNDLES = {
-    "book": (DEFAULT_DEST, PACKAGES, {ASSETS_PATH_NAME: ASSETS_PATH_JS}),
+    "book": (DEFAULT_DEST, PACKAGES, {ASSETS_PATH_SOURCE: ASSETS_PATH_NAME}),
     "slides": (SLIDES_DEST, SLIDES_PACKAGES, {}),
 }
 
 
-def vendor(dest: Path | None = None, bundle: str = "book") -> dict:
-    """Fetch a bundle's pinned packages into ``dest`` (replaced); write its checksums."""
+def vendor(
+    dest: Path | None = None, bundle: str = "book", node_modules: Path | None = None
+) -> dict:
+    """Copy a bundle's files into ``dest`` (replaced) and write its checksums.json.
+
+    The files come from ``node_modules`` (an ``npm_ci`` result); without it, npm ci runs first.
+    """
     if bundle not in BUNDLES:
         raise ValueError(f"bundle must be one of {', '.join(BUNDLES)}, got {bundle!r}")
-    default_dest, package_list, generated = BUNDLES[bundle]
+    default_dest, package_files, extra = BUNDLES[bundle]
     dest = Path(default_dest if dest is None else dest)
     if dest.name in ("_static", "") or "_static" in dest.parts:
         raise ValueError(
             f"dest must not be inside a folder named _static (JB1 would inject "
             f"every .js of it into every page), got {dest}"
         )
+    if node_modules is None:
+        with tempfile.TemporaryDirectory(prefix="failurelab-npm-") as tmp:
+            return vendor(dest, bundle, npm_ci(Path(tmp)))
+    lock = locked()
+    if unknown := sorted(set(package_files) - set(lock)):
+        raise ValueError(f"not in package.json: {', '.join(unknown)}")
     with tempfile.TemporaryDirectory(prefix="failurelab-vendor-") as tmp:
-        tmp = Path(tmp)
-        records = npm_pack(package_list, tmp)
-        staging = tmp / "staging"
-        staging.mkdir()
-        packages = {}
-        for p in package_list:
-            rec = records[p["name"]]
-            root = _extract(tmp / rec["filename"], tmp / f"x-{rec['filename']}")
-            meta = json.loads((root / "package.json").read_text())
-            _copy_selected(root, p["files"], staging)
-            packages[p["name"]] = {
-                "version": p["version"],
-                "license": meta.get("license"),
-                "integrity": rec.get("integrity"),
-            }
-        for name, text in generated.items():
-            (staging / name).write_text(text)
-        files = {
-            f.relative_to(staging).as_posix(): sha256(f)
-            for f in sorted(staging.rglob("*"))
-            if f.is_file()
-        }
+        staging = Path(tmp)
+        for key, files in package_files.items():
+            _copy_selected(Path(node_modules) / key, files, staging)
+        for source, name in extra.items():
+            shutil.copyfile(source, staging / name)
         manifest = {
             "generated_by": "python -m tools vendor"
             + ("" if bundle == "book" else f" --bundle {bundle}"),
-            "packages": packages,
-            "files": files,
+            "packages": {key: lock[key]["integrity"] for key in package_files},
+            "files": {
+                f.relative_to(staging).as_posix(): sha256(f)
+                for f in sorted(staging.rglob("*"))
+                if f.is_file()
+            },
         }
         (staging / CHECKSUMS).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         if dest.exists():
@@ -300,16 +248,29 @@ def manifest_files(dest: Path = DEFAULT_DEST) -> list[str]:
 
 
 def check(dest: Path = DEFAULT_DEST) -> list[str]:
-    """Compare ``dest`` with its ``checksums.json``; return a list of problems (empty = OK)."""
+    """Compare ``dest`` with its ``checksums.json`` and package-lock.json; list the problems."""
     dest = Path(dest)
     manifest_path = dest / CHECKSUMS
     if not manifest_path.is_file():
         return [f"{manifest_path} is missing"]
     try:
-        expected = json.loads(manifest_path.read_text())["files"]
+        manifest = json.loads(manifest_path.read_text())
+        expected, sources = manifest["files"], manifest["packages"]
     except (json.JSONDecodeError, KeyError) as exc:
         return [f"{manifest_path} is not a valid checksum file ({exc})"]
+    try:
+        lock = locked()
+    except ValueError as exc:
+        return [str(exc)]
     problems = []
+    for key, integrity in sorted(sources.items()):
+        if key not in lock:
+            problems.append(f"not in package.json: {key}")
+        elif lock[key]["integrity"] != integrity:
+            rec = lock[key]
+            problems.append(
+                f"stale: {key} (package-lock.json has {rec.get('name', key)}@{rec['version']})"
+            )
     for rel, digest in sorted(expected.items()):
         path = dest / rel
         if not path.is_file():
@@ -343,31 +304,34 @@ def _run(args) -> int:
     except ValueError as exc:
         print(f"vendor: {exc}", file=sys.stderr)
         return 2
-    status = 0
-    for bundle, dest in targets:
-        if args.check:
-            problems = check(dest)
-            if problems:
-                print(f"vendor --check: {len(problems)} problem(s) in {dest}:", file=sys.stderr)
-                for p in problems:
-                    print(f"  {p}", file=sys.stderr)
-                fix = f"python -m tools vendor --bundle {bundle}"
-                print(f"Re-create the files with `{fix}`.", file=sys.stderr)
-                status = 1
-                continue
-            n = len(manifest_files(dest))
-            print(f"vendor --check: {n} files match {CHECKSUMS} ({size_bytes(dest) / 1e6:.2f} MB)")
-            continue
+    if not args.check:
         try:
-            manifest = vendor(dest, bundle)
+            with tempfile.TemporaryDirectory(prefix="failurelab-npm-") as tmp:
+                node_modules = npm_ci(Path(tmp))
+                for bundle, dest in targets:
+                    manifest = vendor(dest, bundle, node_modules)
+                    found = ", ".join(f"{k}@{v}" for k, v in versions(bundle).items())
+                    print(
+                        f"vendor: {len(manifest['files'])} files from {found} -> {dest} "
+                        f"({size_bytes(dest) / 1e6:.2f} MB)"
+                    )
         except (RuntimeError, ValueError) as exc:
             print(f"vendor: {exc}", file=sys.stderr)
             return 1
-        versions = ", ".join(f"{k}@{v['version']}" for k, v in manifest["packages"].items())
-        print(
-            f"vendor: {len(manifest['files'])} files from {versions} -> {dest} "
-            f"({size_bytes(dest) / 1e6:.2f} MB)"
-        )
+        return 0
+    status = 0
+    for bundle, dest in targets:
+        problems = check(dest)
+        if problems:
+            print(f"vendor --check: {len(problems)} problem(s) in {dest}:", file=sys.stderr)
+            for p in problems:
+                print(f"  {p}", file=sys.stderr)
+            fix = f"python -m tools vendor --bundle {bundle}"
+            print(f"Re-create the files with `{fix}`.", file=sys.stderr)
+            status = 1
+            continue
+        n = len(manifest_files(dest))
+        print(f"vendor --check: {n} files match {CHECKSUMS} ({size_bytes(dest) / 1e6:.2f} MB)")
     return status
 
 
@@ -381,7 +345,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--check",
         action="store_true",
-        help="verify the vendored files against checksums.json (no network)",
+        help="verify the vendored files against checksums.json and package-lock.json (no network)",
     )
     p.add_argument(
         "--bundle",

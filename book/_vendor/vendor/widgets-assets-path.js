@@ -1,4 +1,5 @@
-// Written by `python -m failurelab.tools vendor`; loaded before require.js and embed-amd.js.
+// Loaded before require.js and embed-amd.js (nb_ipywidgets_js in _config.yml); copied into
+// book/_vendor/vendor/ by `python -m tools vendor`.
 (function () {
   // 1. Where the ipywidgets html-manager finds its font files (next to embed-amd.js).
   var base = new URL("html-manager/", document.currentScript.src).href;
@@ -7,6 +8,8 @@
 
   // 2. ipywidgets typesets widget labels with the MathJax 2 API (MathJax.Hub.Queue); this
   //    book loads MathJax 3. Forward those calls to MathJax 3, one typeset after another.
+  //    (Without it, a page with math and widgets throws "Cannot read properties of undefined
+  //    (reading 'Queue')".)
   var queue = null;
   function typeset(element) {
     var M = window.MathJax;
