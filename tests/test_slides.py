@@ -236,6 +236,10 @@ def test_slides_vendor_bundle_is_pinned_and_checked():
     assert size_mb < 3, f"slides vendor folder grew to {size_mb:.1f} MB; keep what decks load"
 
 
+# --- the exported decks ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
 def test_deck_html_loads_only_local_files(exported, chapter):
     dest, decks = exported
     html = decks[chapter].path.read_text()
