@@ -63,10 +63,10 @@ def test_size_principle_explorer_updates_and_refuses():
     assert bytes(ex.image.value).startswith(PNG)
     state = ex.update(effort=60)
     assert state["effort"] == 60 and ex.controls["effort"].value == 60
-    assert ex.readout.value.startswith("<b>What the figure shows</b>")
-    assert f"{state['n_recruited']} of 120 units fire" in ex.readout.value
+    assert ex.readout.startswith("<b>What the figure shows</b>")
+    assert f"{state['n_recruited']} of 120 units fire" in ex.readout
     assert_refuses(ex, dict(effort=150), ["effort", "0 to 100"])
-    assert ex.update(effort=20) is not None and ex.error is None and ex.message.value == ""
+    assert ex.update(effort=20) is not None and ex.error is None and ex.message == ""
 
 
 def test_set_state_and_explorer():
@@ -79,7 +79,7 @@ def test_set_state_and_explorer():
     ex = SetExplorer(load=70, rir=2, warm=False)
     state = ex.update(rir=0)
     assert state["set"].reps_done == state["set"].reps_possible
-    assert "0 in reserve" in ex.readout.value or "0 RIR" in ex.readout.value
+    assert "0 in reserve" in ex.readout or "0 RIR" in ex.readout
     assert_refuses(ex, dict(load=3), ["load"])
 
 
@@ -119,14 +119,14 @@ def test_effect_size_state_refuses_bad_input(bad, word):
 
 def test_effect_size_explorer_readout_and_refusal():
     ex = EffectSizeExplorer()
-    text = ex.readout.value.replace("\u00a0", " ")
+    text = ex.readout.replace("\u00a0", " ")
     assert ex.state["d"] == 0.15 and bytes(ex.image.value).startswith(PNG)
     assert text.startswith("<b>What the figure shows</b>")
     assert "56 % of the failure group is above the mean of the non-failure group" in text
     assert "overlap by 94 %" in text and "54 % chance" in text
     assert "example SDs" in text and "+0.30 mm" in text and "+1.5 kg" in text
     ex.update(d=-0.6, sd_thickness=3.0)
-    text = ex.readout.value.replace("\u00a0", " ")
+    text = ex.readout.replace("\u00a0", " ")
     assert "favours non-failure" in text and "your SDs" in text
     assert "\u22121.80 mm" in text and "\u22126.0 kg" in text
     assert_refuses(ex, dict(sd_1rm=0), ["sd_1rm"])
@@ -212,7 +212,7 @@ def test_ci_state_refuses_bad_input(bad, word):
 def test_ci_explorer_readout_and_refusal():
     ex = CIExplorer()
     s = ex.state
-    text = ex.readout.value.replace("\u00a0", " ")
+    text = ex.readout.replace("\u00a0", " ")
     assert s["d"] == 0.15 and s["n"] == 15 and len(s["cis"]) == 20
     assert "synthetic" in text and "699 per group are needed for 80 % power" in text
     assert f"{s['n_cross_zero']} of 20 CIs cross zero" in text
@@ -279,7 +279,7 @@ def test_meta_state_refuses_bad_input(bad, word):
 def test_meta_explorer_readout_and_refusal():
     ex = MetaExplorer()
     p = ex.state["pooled"]
-    text = ex.readout.value.replace("\u00a0", " ")
+    text = ex.readout.replace("\u00a0", " ")
     assert ex.state["k"] == 7 and p.method == "REML"
     assert "7 synthetic studies" in text
     for number in (p.estimate, p.ci_low, p.ci_high, p.pi_low, p.pi_high):
@@ -288,9 +288,9 @@ def test_meta_explorer_readout_and_refusal():
     assert f"equal effects give {ex.state['pooled_ee'].estimate:.2f}".replace("-", "\u2212") in text
     assert "fragile" not in text
     ex.update(k=2)
-    assert "fragile" in ex.readout.value
+    assert "fragile" in ex.readout
     ex.update(method="EE", k=12)
-    assert "equal-effects model" in ex.readout.value and ex.state["pooled"].tau2 == 0
+    assert "equal-effects model" in ex.readout and ex.state["pooled"].tau2 == 0
     ex.update(k=30)  # the layout holds the most studies the slider offers
     assert len(ex.state["studies"]) == 30
     assert_refuses(ex, dict(k=1), ["k must be", "2 to 30"])
@@ -353,7 +353,7 @@ def test_how_close_explorer_readout_and_refusal():
     st = ex.state
     assert bytes(ex.image.value).startswith(PNG)
     assert st["reported_rir"] == 2 and len(st["true_rir"]) == 200
-    text = ex.readout.value.replace("\u00a0", " ")
+    text = ex.readout.replace("\u00a0", " ")
     assert text.startswith("<b>What the figure shows</b>")
     assert "teaching simulation \u2014 bias from Halperin 2022, spread assumed" in text
     assert f"{100 * st['share_further']:.0f} %" in text and f"{st['mean_true']:.1f}" in text
@@ -406,16 +406,16 @@ def test_set_plan_state_refuses_bad_input(bad, word):
 def test_set_planner_explorer_readout_and_refusal():
     ex = SetPlannerExplorer()
     assert bytes(ex.image.value).startswith(PNG)
-    text = ex.readout.value
+    text = ex.readout
     assert text.startswith("<b>What the figure shows</b>")
     assert "plan <b>8 reps</b>" in text and "chapter-1 model (teaching mapping)" in text
     assert "most at light loads" in text
     ex.update(load=95, target_rir=3)
-    assert "no plan is possible" in ex.readout.value and "No plan" in ex.readout.value
+    assert "no plan is possible" in ex.readout and "No plan" in ex.readout
     state = ex.update(load=60, target_rir=1)
     assert state["load"] == 60 and ex.controls["load"].value == 60
     lo, hi = state["planned_range"]
-    assert f"plan <b>{lo}\u2013{hi} reps</b>" in ex.readout.value
+    assert f"plan <b>{lo}\u2013{hi} reps</b>" in ex.readout
     assert_refuses(ex, dict(load=100), ["load", "40 to 95"])
     assert_refuses(ex, dict(target_rir=6), ["target_rir", "0 to 5"])
     assert ex.update(target_rir=0) is not None and ex.error is None
@@ -475,9 +475,9 @@ def test_every_control_refuses_hostile_values_inline(any_explorer, bad):
         if bad is True and (isinstance(control.value, bool) or control.value == 1):
             continue  # a checkbox (True is valid) or a value equal to True (assert_refuses)
         assert_refuses(any_explorer, {name: bad}, [name])
-        assert "<img" not in any_explorer.message.value
+        assert "<img" not in any_explorer.message
         if bad == HOSTILE:
-            assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in any_explorer.message.value
+            assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in any_explorer.message
 
 
 def test_alert_html_escapes_its_text():
@@ -493,8 +493,8 @@ def test_log_explorer_escapes_an_exercise_name_in_its_readout():
     log = load_log(io.StringIO("date,exercise,set,weight_kg,reps,rir,failure\n" + rows))
     ex = LogExplorer(log=log, warm=False)
     assert ex.state is not None
-    assert "&lt;img src=x onerror=alert(1)&gt;" in ex.readout.value
-    assert "<img" not in ex.readout.value
+    assert "&lt;img src=x onerror=alert(1)&gt;" in ex.readout
+    assert "<img" not in ex.readout
 
 
 class _EchoExplorer(Explorer):

@@ -58,7 +58,7 @@ def test_explorer_default_is_the_number_from_another_outcome(explorer):
     s = explorer.state
     assert s["claim_id"] == 3 and explorer.controls["claim"].value == "3:schoenfeld2017"
     assert bytes(explorer.image.value).startswith(PNG)
-    text = explorer.readout.value
+    text = explorer.readout
     assert "number wrong (secondary evidence)" in text and "10.1519/JSC.0000000000002200" in text
     assert "approximately 0.15" in text and text.count("<tr>") == 1 + len(cl.QUESTIONS)
 
@@ -68,7 +68,7 @@ def test_every_claim_draws_its_own_figure(explorer):
     for value in VALUES:
         assert explorer.update(claim=value) is not None and explorer.error is None
         images[value] = bytes(explorer.image.value)
-        assert f"claim {value.split(':')[0]} of the evidence summary" in explorer.readout.value
+        assert f"claim {value.split(':')[0]} of the evidence summary" in explorer.readout
     assert len(set(images.values())) == len(VALUES)
     explorer.update(claim="3:schoenfeld2017")
 
@@ -78,10 +78,10 @@ def test_bad_input_keeps_the_figure(explorer):
     image, state = bytes(explorer.image.value), explorer.state
     assert explorer.update(claim="9:nothing") is None
     assert "claim must be one of" in explorer.error
-    assert "Not shown" in explorer.message.value and 'role="alert"' in explorer.message.value
+    assert "Not shown" in explorer.message and 'role="alert"' in explorer.message
     assert bytes(explorer.image.value) == image and explorer.state is state
     assert explorer.controls["claim"].value == "3:schoenfeld2017"
-    assert explorer.update(claim="4:ruple2023") is not None and explorer.message.value == ""
+    assert explorer.update(claim="4:ruple2023") is not None and explorer.message == ""
     explorer.update(claim="3:schoenfeld2017")
 
 

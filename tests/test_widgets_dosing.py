@@ -66,23 +66,23 @@ def test_weekly_plan_state_refuses_bad_input(bad, word):
 def test_explorer_readout_update_and_refusal():
     ex = WeeklyPlanExplorer()
     assert bytes(ex.image.value).startswith(PNG)
-    text = ex.readout.value
+    text = ex.readout
     assert text.startswith("<b>What the figure shows</b>") and "teaching model" in text
     assert "12 sets, 12 hard, about 108 reps" in text and "fatigue 30.0" in text
     state = ex.update(isolation_failure=True, compound_sets=3)
     assert state["totals"]["failure_sets"] == 1 and ex.controls["compound_sets"].value == 3
-    assert "Taking the last set to failure adds 0.10 stimulus for 0.86 fatigue" in ex.readout.value
+    assert "Taking the last set to failure adds 0.10 stimulus for 0.86 fatigue" in ex.readout
     assert ex.update(compound_sets=0, isolation_sets=0)["totals"]["stimulus_per_fatigue"] is None
-    assert "no sets this week" in ex.readout.value
+    assert "no sets this week" in ex.readout
     image, good = bytes(ex.image.value), ex.state
     for bad, words in ((dict(compound_sets=13), ["compound_sets", "0 to 12"]),
                        (dict(isolation_rir=7), ["isolation_rir", "0 to 6"]),
                        (dict(compound_failure="yes"), ["True or False"])):
         assert ex.update(**bad) is None
         assert all(w in ex.error for w in words)
-        assert "Not shown" in ex.message.value and 'role="alert"' in ex.message.value
+        assert "Not shown" in ex.message and 'role="alert"' in ex.message
         assert bytes(ex.image.value) == image and ex.state is good
-    assert ex.update(compound_sets=6) is not None and ex.error is None and ex.message.value == ""
+    assert ex.update(compound_sets=6) is not None and ex.error is None and ex.message == ""
 
 
 def test_explorer_with_a_too_heavy_load_fails_at_construction():

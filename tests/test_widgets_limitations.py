@@ -87,7 +87,7 @@ def test_study_design_explorer_readout_and_refusal():
     assert bytes(ex.image.value).startswith(PNG)
     s = ex.state
     assert (s["weeks"], s["n"], s["true_effect"], s["error_ratio"]) == (8, 15, 0.2, 0.5)
-    text = ex.readout.value
+    text = ex.readout
     assert text.startswith("<b>What the figure shows</b>") and "synthetic" in text
     assert "an 8-week study" in text and "gains grow steadily" in text
     assert f"{round(100 * s['power'])}\u00a0% of the simulated studies" in text
@@ -95,7 +95,7 @@ def test_study_design_explorer_readout_and_refusal():
     assert (s2["weeks"], s2["n"]) == (12, 20) and ex.controls["n"].value == 20
     assert_refuses(ex, dict(n=500), ["n", "5 to 100"])
     assert_refuses(ex, dict(weeks=2), ["weeks", "4 to 24"])
-    assert ex.update(n=15) is not None and ex.error is None and ex.message.value == ""
+    assert ex.update(n=15) is not None and ex.error is None and ex.message == ""
 
 
 # -- 4.2 measurement error ----------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_measurement_error_explorer_readout_and_refusal():
     assert bytes(ex.image.value).startswith(PNG)
     s = ex.state
     assert (s["reliability"], s["true_effect"], s["n"]) == (0.8, 0.5, 15)
-    text = ex.readout.value
+    text = ex.readout
     assert "synthetic" in text and f"{_fmt(s['observed_d'])}" in text
     assert ex.update(reliability=0.5)["observed_d"] == pytest.approx(0.5 * math.sqrt(0.5))
     assert_refuses(ex, dict(reliability=0.1), ["reliability", "0.3 to 1"])

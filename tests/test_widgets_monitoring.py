@@ -152,7 +152,7 @@ def test_read_upload_refuses_odd_arguments_and_huge_files():
 def test_explorer_first_figure_and_readout(explorer):
     s = explorer.update(exercise="Bench press", threshold=0.05, sessions=2)
     assert bytes(explorer.image.value).startswith(PNG)
-    text = explorer.readout.value
+    text = explorer.readout
     assert text.startswith("<b>What the figure shows</b> (the synthetic example log (simulated")
     assert f"{s['n_flagged']} were flagged" in text and "not an evidence-based rule" in text
     assert explorer.status.get_text() == f"5\u00a0%, 2 in a row: {s['n_flagged']} of 24 flagged"
@@ -166,29 +166,29 @@ def test_bad_uploads_keep_the_log_figure_and_controls():
     for name, content, words in BAD_UPLOADS:
         ex.upload.value = (upload_entry(name, content),)  # as the browser does
         assert ex.error is not None and words[0] in ex.error
-        assert 'role="alert"' in ex.message.value and "Not loaded" in ex.message.value
-        assert "still shows the synthetic example log" in ex.message.value
+        assert 'role="alert"' in ex.message and "Not loaded" in ex.message
+        assert "still shows the synthetic example log" in ex.message
         assert ex.log is log and ex.state is before and bytes(ex.image.value) == image
         assert ex.controls["exercise"].options == ("Bench press", "Squat")
         assert ex.params() == dict(exercise="Squat", threshold=0.08, sessions=3)
         assert ex.upload.value == ()  # the file is not kept in the notebook
     # and the explorer still works afterwards
-    assert ex.update(threshold=0.05) is not None and ex.error is None and ex.message.value == ""
+    assert ex.update(threshold=0.05) is not None and ex.error is None and ex.message == ""
 
 
 def test_good_upload_replaces_log_and_exercises_and_a_bad_one_keeps_it():
     ex = LogExplorer()
     ex.upload.value = (upload_entry("mine.csv", MINE.encode()),)
-    assert ex.error is None and ex.message.value == "" and ex.upload.value == ()
+    assert ex.error is None and ex.message == "" and ex.upload.value == ()
     assert ex.controls["exercise"].options == ("Deadlift", "Row")
     assert ex.state["exercise"] == "Deadlift" and ex.state["source"] == "your file mine.csv"
-    assert "(your file mine.csv)" in ex.readout.value and ex.state["n_flagged"] == 1
+    assert "(your file mine.csv)" in ex.readout and ex.state["n_flagged"] == 1
     row = ex.update(exercise="Row")
     assert row["n_sessions"] == 2 and row["best_e1rm"] == pytest.approx(62.5 * (1 + 10 / 30))
     image = bytes(ex.image.value)
     assert ex.load_file("mine2.csv", (MINE + "2024-05-12,Row,1,60,x,2,false,\n").encode()) is None
     assert "training log mine2.csv: row 8, column reps" in ex.error
-    assert "still shows your file mine.csv" in ex.message.value
+    assert "still shows your file mine.csv" in ex.message
     assert ex.state is row and bytes(ex.image.value) == image
     assert ex.controls["exercise"].options == ("Deadlift", "Row")
     assert ex.update(exercise="Squat") is None
@@ -212,7 +212,7 @@ def test_explorer_refuses_values_outside_its_controls(explorer):
     for bad, word in ((dict(threshold=0.5), "0.01 to 0.2"), (dict(sessions=9), "1 to 6"),
                       (dict(exercise="Curl"), "'Curl'")):
         assert explorer.update(**bad) is None and word in explorer.error
-        assert "Not shown" in explorer.message.value
+        assert "Not shown" in explorer.message
         assert bytes(explorer.image.value) == image and explorer.state is state
     with pytest.raises(ValueError, match="DataFrame returned by"):
         LogExplorer(log="my_log.csv")
@@ -230,7 +230,7 @@ def test_bodyweight_exercises_are_listed_as_skipped_not_refused():
     ex = LogExplorer(warm=False)
     state = ex.load_file("with_pullups.csv", text.encode())
     assert state is not None and ex.controls["exercise"].options == ("Deadlift", "Row")
-    assert state["skipped"] == ["Pull-up"] and "Pull-up" in ex.readout.value
+    assert state["skipped"] == ["Pull-up"] and "Pull-up" in ex.readout
     assert "your file with_pullups.csv" in ex.source_label.value
     with pytest.raises(ValueError, match="Pull-up has no set with reps and load above 0"):
         log_state(ex.log, "Pull-up")
@@ -265,8 +265,8 @@ def test_a_draw_error_rolls_back_to_the_previous_log_and_the_explorer_stays_usab
     assert ex.load_file("mine.csv", MINE.encode()) is None
     assert ex.error == ("mine.csv: the figure could not be drawn (OverflowError: cannot convert "
                         "float infinity to integer)")
-    assert "Not loaded: mine.csv" in ex.message.value
-    assert "still shows the synthetic example log" in ex.message.value
+    assert "Not loaded: mine.csv" in ex.message
+    assert "still shows the synthetic example log" in ex.message
     assert ex.log is log and ex.source == SYNTHETIC_SOURCE and ex.source_label.value == label
     assert ex.controls["exercise"].options == ("Bench press", "Squat")
     assert ex.params() == dict(exercise="Squat", threshold=0.08, sessions=2)
@@ -286,7 +286,7 @@ def test_a_draw_error_on_a_slider_move_keeps_figure_and_controls(monkeypatch):
 
     monkeypatch.setattr(LogExplorer, "_draw_marks", boom)
     ex.controls["threshold"].value = 0.1
-    assert "the figure could not be drawn" in ex.error and "Not shown" in ex.message.value
+    assert "the figure could not be drawn" in ex.error and "Not shown" in ex.message
     assert ex.state is state and bytes(ex.image.value) == image
     assert ex.controls["threshold"].value == 0.05  # the slider agrees with the figure again
     monkeypatch.undo()
@@ -305,14 +305,14 @@ def test_advice_and_grammar_follow_the_log():
     """Before: '1 were flagged' and 'consider fewer failure sets' for a log without any."""
     ex = LogExplorer(warm=False)
     ex.load_file("mine.csv", MINE.encode())
-    assert "; 1 was flagged" in ex.readout.value
-    assert "The flagged session had 1 set to failure." in ex.readout.value
+    assert "; 1 was flagged" in ex.readout
+    assert "The flagged session had 1 set to failure." in ex.readout
     no_failure = HEADER + "".join(f"2024-05-{d:02d},Row,1,{w},8,2,false,\n"
                                   for d, w in ((1, 60), (3, 60), (6, 52), (8, 52)))
     state = ex.load_file("rir.csv", no_failure.encode())
-    assert state["n_flagged"] == 1 and "consider fewer failure sets" not in ex.readout.value
-    assert "no sets to failure in these sessions, so look at other causes" in ex.readout.value
-    assert "The flagged session had no set to failure." in ex.readout.value
+    assert state["n_flagged"] == 1 and "consider fewer failure sets" not in ex.readout
+    assert "no sets to failure in these sessions, so look at other causes" in ex.readout
+    assert "The flagged session had no set to failure." in ex.readout
 
 
 def test_message_sits_under_the_button_and_the_limit_is_said():
@@ -351,10 +351,10 @@ def test_file_and_exercise_names_are_escaped_in_the_explorer_and_its_twin():
     ex = LogExplorer(warm=False)
     assert ex.load_file("<img src=x onerror=alert(1)>.csv", text.encode()) is not None
     assert ex.update(exercise=EVIL_NAME)["n_flagged"] == 1
-    for value in (ex.readout.value, ex.source_label.value):
+    for value in (ex.readout, ex.source_label.value):
         assert "<img" not in value and "&lt;img src=x onerror=alert(1)&gt;" in value
-    assert "A&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in ex.readout.value
+    assert "A&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in ex.readout
     assert ex.load_file("<img src=x>.csv", b"date\n") is None
-    assert "<img" not in ex.message.value and "&lt;img src=x&gt;.csv" in ex.message.value
+    assert "<img" not in ex.message and "&lt;img src=x&gt;.csv" in ex.message
     twin = kernel_free_twin(ex, "exercise", [EVIL_NAME, "B"])
     assert "<img src=x" not in twin and twin.count("<img ") == 2

@@ -55,17 +55,17 @@ def test_individual_responses_explorer_updates_readout_and_refuses():
     assert bytes(ex.image.value).startswith(PNG)
     s = ex.state
     assert (s["sd_response"], s["sd_noise"], s["n"], s["threshold"]) == (0.5, 1.0, 15, 3.0)
-    assert ex.readout.value.startswith("<b>What the figure shows</b>")
-    assert "synthetic" in ex.readout.value
+    assert ex.readout.startswith("<b>What the figure shows</b>")
+    assert "synthetic" in ex.readout
     assert f"{int(s['one']['labelled_intervention'].sum())} of 15 in the failure arm" \
-        in ex.readout.value
+        in ex.readout
     zero = ex.update(sd_response=0)
-    assert "nobody responds to failure any differently" in ex.readout.value
+    assert "nobody responds to failure any differently" in ex.readout
     assert zero["sd_response"] == 0 and ex.controls["sd_response"].value == 0
     assert_refuses(ex, dict(n=500), ["n", "5 to 100"])
     assert_refuses(ex, dict(sd_noise=0), ["sd_noise", "0.2 to 2"])
     assert_refuses(ex, dict(threshold=float("nan")), ["threshold"])
-    assert ex.update(n=40) is not None and ex.error is None and ex.message.value == ""
+    assert ex.update(n=40) is not None and ex.error is None and ex.message == ""
     with pytest.raises(ValueError, match="unknown setting"):
         IndividualResponsesExplorer(sd_thing=1)
 
@@ -107,13 +107,13 @@ def test_volume_confounding_explorer_updates_readout_and_refuses():
     assert bytes(ex.image.value).startswith(PNG)
     s = ex.state
     assert (s["sets_failure"], s["gain_per_set"], s["direct_effect"], s["n"]) == (9, 0.1, 0, 15)
-    text = ex.readout.value
+    text = ex.readout
     assert "does 3 fewer weekly sets than" in text and "failure itself has no effect" in text
     assert "synthetic" in text and "Grgic et al. 2022" in text
     more = ex.update(sets_failure=15)
-    assert more["expected_naive"] > 0 and "3 more weekly sets" in ex.readout.value
+    assert more["expected_naive"] > 0 and "3 more weekly sets" in ex.readout
     ex.update(sets_failure=12, direct_effect=0.2)
-    assert "same weekly sets" in ex.readout.value and "+0.20 SD" in ex.readout.value
+    assert "same weekly sets" in ex.readout and "+0.20 SD" in ex.readout
     assert_refuses(ex, dict(sets_failure=30), ["sets_failure", "4 to 20"])
     assert_refuses(ex, dict(gain_per_set=-0.1), ["gain_per_set"])
     assert_refuses(ex, dict(n=2.5), ["n"])

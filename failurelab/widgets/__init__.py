@@ -4,7 +4,7 @@ Each explorer exposes ``.update(**params)`` (returns the computed state; used by
 benchmark) and ``.ui`` (the widget tree). Bad input shows a message and keeps the last figure.
 """
 
-from .base import Explorer, kernel_free_twin
+from .base import Explorer
 from .claims import ClaimExplorer
 from .evidence import CIExplorer, EffectSizeExplorer, MetaExplorer
 from .limitations import MeasurementErrorExplorer, StudyDesignExplorer
@@ -16,4 +16,4 @@ from .responses import IndividualResponsesExplorer, VolumeConfoundingExplorer
 __all__ = ["CIExplorer", "ClaimExplorer", "EffectSizeExplorer", "Explorer", "HowCloseExplorer",
            "IndividualResponsesExplorer", "LogExplorer", "MeasurementErrorExplorer", "MetaExplorer",
            "SetExplorer", "SetPlannerExplorer", "SizePrincipleExplorer", "StudyDesignExplorer",
-           "VolumeConfoundingExplorer", "WeeklyPlanExplorer", "kernel_free_twin"]
+           "VolumeConfoundingExplorer", "WeeklyPlanExplorer"]

@@ -1,22 +1,30 @@
-"""The explorer pattern shared by every chapter: compute -> redraw in place -> PNG in a widget.
+"""The explorer pattern shared by every chapter: Python reference compute + one browser view.
 
-Also the helpers every explorer module uses (input checks, number formats, sliders); the
+An explorer's Python side validates input, computes the state the text discusses (tested
+against the papers) and writes a JSON *spec*: its controls, first values and the data the view
+needs (parameters or a precomputed grid). The view is an ES module in ``js/`` (drawing,
+sentence, controls) that runs the same in JupyterLab (an anywidget, kept in step with Python),
+in the static book, in the reveal.js decks and in RISE (self-contained HTML, no kernel).
+
+Also the helpers every explorer module uses (input checks, number formats, controls); the
 chapter modules import them from here, never from each other.
 """
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import html
-import io
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
-import PIL.Image
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+import anywidget
+import numpy as np
+import traitlets
 
-from .. import plots
-from ..validation import choice, fail, real, shown, whole
+from ..validation import choice, fail, real, whole
 
 MINUS = "\u2212"
 
@@ -42,7 +50,7 @@ def _check_controls(explorer, params):
     sliders show, but a view must not display a state its controls cannot (they would clamp)."""
     for name, value in params.items():
         control = explorer.controls.get(name)
-        if hasattr(control, "min"):
+        if control is not None and control.kind == "range":
             real(name, value, control.min, control.max, what="", hint=" in this explorer")
     return params
 
@@ -74,171 +82,236 @@ def _pct(fraction):
     return f"{100 * fraction:.0f}\u00a0%"
 
 
-# -- sliders ----------------------------------------------------------------------------------------
+# -- controls ---------------------------------------------------------------------------------
 
-# A slider's track is its width minus the description and the readout. On the book's desktop
-# page a description character takes about 7 px and the readout with its margins about 96 px.
-SLIDER_TRACK_PX = 150  # the browser test asks for at least 100 px (tests/test_browser.py)
-_LABEL_PX_PER_CHAR, _READOUT_PX = 7.5, 96
+@dataclass
+class Control:
+    """One control of an explorer's view: ``kind`` is "range" (a slider with a number box),
+    "select", "checkbox" or "button". ``value`` follows the explorer's last good update."""
+
+    name: str
+    kind: str
+    label: str
+    value: object = None
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    options: list = field(default_factory=list)  # select: [(label, value), ...]
+    places: int | None = None  # decimals shown for range values (default: those of step)
+
+    @property
+    def description(self):
+        return self.label
+
+    def spec(self):
+        out = dict(name=self.name, kind=self.kind, label=self.label)
+        if self.kind == "range":
+            places = self.places if self.places is not None else _places(self.step)
+            out.update(min=self.min, max=self.max, step=self.step, places=places)
+        if self.kind == "select":
+            out["options"] = [[str(text), value] for text, value in self.options]
+        return out
 
 
-def slider_width(description, width=None):
-    """Slider width in px: ``width`` if given, raised so the track keeps ``SLIDER_TRACK_PX``."""
-    if not isinstance(description, str) or not description:
-        fail("a slider needs a non-empty description")
-    needed = round(_LABEL_PX_PER_CHAR * len(description)) + _READOUT_PX + SLIDER_TRACK_PX
-    given = 0 if width is None else int(str(width).removesuffix("px"))
-    return f"{max(needed, given)}px"
+def _places(step):
+    text = repr(float(step))
+    return 0 if float(step).is_integer() else len(text.split(".")[1])
 
 
-def _slider(cls, value, low, high, step, description, width="360px", **kw):
-    # max_width 100% keeps it on a phone screen; the controls' box wraps (base.Explorer)
-    return cls(value=value, min=low, max=high, step=step, description=description,
-               style={"description_width": "initial"},
-               layout=widgets.Layout(width=slider_width(description, width), max_width="100%"),
-               continuous_update=False, **kw)
+def slider(name, label, value, low, high, step=1, places=None):
+    """A range control from ``low`` to ``high`` in steps of ``step`` (slider + number box)."""
+    return Control(name, "range", label, value, low, high, step, places=places)
+
+
+def dropdown(name, label, value, options):
+    """A select control; ``options`` are values or (label, value) pairs."""
+    pairs = [o if isinstance(o, tuple) else (str(o), o) for o in options]
+    return Control(name, "select", label, value, options=pairs)
+
+
+def checkbox(name, label, value=False):
+    return Control(name, "checkbox", label, bool(value))
+
+
+def button(name, label):
+    """A button: the view's ``action(name, ...)`` handles it in the browser."""
+    return Control(name, "button", label)
+
+
+# -- JSON for the view --------------------------------------------------------------------------
+
+def jsonable(value, digits=10):
+    """``value`` with numpy types as plain lists and numbers (``digits`` significant digits,
+    NaN and infinities as None): what the browser view receives."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v, digits) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist(), digits)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return float(f"{value:.{digits}g}") if math.isfinite(value) else None
+    return value
+
+
+JS_DIR = Path(__file__).with_name("js")
+
+_ANYWIDGET_HOST = """
+export default {
+  render({ model, el }) {
+    const host = { changed(params) { model.set("params", params); model.save_changes(); } };
+    let view = mount(el, { ...model.get("spec"), params: model.get("params") }, explorer, host);
+    const onParams = () => {
+      const params = model.get("params");
+      if (JSON.stringify(params) !== JSON.stringify(view.params())) view.set(params);
+    };
+    const onSpec = () => {
+      view = mount(el, { ...model.get("spec"), params: model.get("params") }, explorer, host);
+    };
+    model.on("change:params", onParams);
+    model.on("change:spec", onSpec);
+    return () => { model.off("change:params", onParams); model.off("change:spec", onSpec); };
+  },
+};
+"""
+
+_PAGE_HOST = """
+for (const el of document.querySelectorAll('div.fl-pending[data-fl-id="ID"]')) {
+  el.classList.remove("fl-pending");
+  mount(el, JSON.parse(el.nextElementSibling.textContent), explorer);
+}
+"""
+
+
+@cache
+def module_source(js):
+    """The view's code for explorer ``js``: the shared front end, then ``js/<js>.js``."""
+    path = JS_DIR / f"{js}.js"
+    if not path.exists():
+        fail(f"no browser view {path.name} in {JS_DIR}")
+    return (JS_DIR / "explorer.js").read_text(encoding="utf-8") + "\n" + path.read_text(encoding="utf-8")
+
+
+class ExplorerWidget(anywidget.AnyWidget):
+    """The live view in JupyterLab: the explorer's ES module, its spec, and the control values
+    (``params``), which the view and Python keep in step."""
+
+    spec = traitlets.Dict().tag(sync=True)
+    params = traitlets.Dict().tag(sync=True)
 
 
 class Explorer:
-    """Base class: subclasses define ``controls`` (name -> widget), ``compute(**params)`` (pure,
-    raises ValueError on bad input), ``draw(state)`` (update artists of ``self.fig`` in place),
-    ``describe(state)`` (an HTML sentence saying what the figure shows) and ``dynamic`` (the
-    artists that ``draw`` changes).
-
-    Rendering blits: the static part of the figure (axes, ticks, labels) is drawn once and kept
-    as a background; each update draws only the dynamic artists on it. ``layout_key(state)``
-    returns something that changes when the static part must be redrawn (e.g. new axis limits).
+    """Base class. Subclasses set ``js`` (the view's file in ``js/``), ``title`` and
+    ``controls`` (name -> Control) and define ``compute(**params)`` (pure, raises ValueError on
+    bad input), ``describe(state)`` (the HTML sentence the view must also show: the reference
+    the browser tests compare against) and, if the view needs data, ``data()``.
     """
 
+    js: str
+    title: str
     controls: dict
-    dynamic: list
-
-    def layout_key(self, state):
-        return None
 
     def __init__(self):
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="900px"))
-        self.readout = widgets.HTML()
-        self.message = widgets.HTML()
         self.state = None
         self.error = None
-        for control in self.controls.values():
-            control.observe(self._on_change, names="value")
-        controls = widgets.HBox(list(self.controls.values()),
-                                layout=widgets.Layout(flex_flow="row wrap"))  # wraps on phones
-        self.ui = widgets.VBox([controls, self.image, self.readout, self.message])
-        self.update()
+        self.readout = ""
+        self.message = ""
+        self._widget = None
+        if self.update() is None:
+            fail(f"{type(self).__name__}: {self.error}")
+
+    def data(self):
+        """What the browser view needs besides the control values (JSON-able)."""
+        return {}
 
     def params(self):
-        return {name: control.value for name, control in self.controls.items()}
+        return {name: c.value for name, c in self.controls.items() if c.kind != "button"}
 
     def update(self, **params):
-        """Set controls from ``params`` (if given), recompute and redraw; returns the state.
+        """Set controls from ``params`` (if given), recompute; returns the state.
 
-        On bad input the message says why, the last good figure stays, and None is returned.
+        On bad input ``message`` says why, the last good state stays, and None is returned.
         """
-        unknown = sorted(set(params) - set(self.controls))
+        unknown = sorted(set(params) - set(self.params()))
         if unknown:
             fail(f"unknown control {', '.join(map(repr, unknown))}; controls: "
-                 f"{', '.join(self.controls)}")
+                 f"{', '.join(self.params())}")
         merged = {**self.params(), **params}
         try:
             _check_options(self, params)
             state = self.compute(**merged)
         except ValueError as exc:
             self.error = str(exc)
-            self.message.value = alert_html(f"Not shown: {self.error}. The figure still shows the "
-                                            "last valid setting.")
+            self.message = (f"Not shown: {self.error}. The figure still shows the last valid "
+                            "setting.")
             return None
         self.error = None
-        self.message.value = ""
+        self.message = ""
         self.state = state
-        with plt.rc_context(plots.STYLE):
-            self.draw(state)
-            self.image.value = self._render(self.layout_key(state))
-        self.readout.value = self.describe(state)
-        self._sync_controls(params)
+        self.readout = self.describe(state)
+        for name, value in params.items():
+            self.controls[name].value = value
+        if self._widget is not None and self._widget.params != self.params():
+            self._widget.params = jsonable(self.params())
         return state
 
-    def _render(self, key):
-        canvas = self.fig.canvas
-        if not isinstance(canvas, FigureCanvasAgg):
-            canvas = FigureCanvasAgg(self.fig)
-            for artist in self.dynamic:
-                artist.set_animated(True)
-        if getattr(self, "_background", None) is None or key != self._background_key:
-            canvas.draw()  # everything but the dynamic (animated) artists
-            self._background, self._background_key = canvas.copy_from_bbox(self.fig.bbox), key
-        else:
-            canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            self.fig.draw_artist(artist)
-        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+    def spec(self):
+        """The view's input: controls, first values and data, as JSON-able values."""
+        return jsonable(dict(name=self.js, title=self.title,
+                             controls=[c.spec() for c in self.controls.values()],
+                             params=self.params(), data=self.data()))
 
-    def _sync_controls(self, params):
-        self._syncing = True
-        try:
-            for name, value in params.items():
-                if name in self.controls and self.controls[name].value != value:
-                    self.controls[name].value = value
-        finally:
-            self._syncing = False
+    @property
+    def widget(self):
+        """The anywidget for JupyterLab; its control changes update this explorer."""
+        if self._widget is None:
+            self._widget = ExplorerWidget(spec=self.spec(), params=jsonable(self.params()),
+                                          _esm=module_source(self.js) + _ANYWIDGET_HOST)
+            self._widget.observe(self._from_view, names="params")
+        return self._widget
 
-    def _on_change(self, change):
-        if not getattr(self, "_syncing", False):
-            self.update()
+    def _from_view(self, change):
+        new = {k: v for k, v in change["new"].items() if self.controls[k].value != v}
+        if new:
+            self.update(**new)
 
-    def _repr_mimebundle_(self, **kwargs):
-        """Display as the widget tree; the plain-text fallback (seen before the notebook runs,
-        or where widgets cannot render) says what to do instead of printing the widget repr."""
-        bundle = self.ui._repr_mimebundle_(**kwargs)
+    def refresh_view(self):
+        """Send a new spec (e.g. new data) to a live view."""
+        if self._widget is not None:
+            self._widget.spec = self.spec()
+
+    def html(self):
+        """The view as self-contained HTML: works with no kernel (book, decks, RISE, a trusted
+        notebook). The spec travels as JSON (parsed, never evaluated)."""
+        spec = json.dumps(self.spec(), separators=(",", ":"), allow_nan=False)
+        key = hashlib.sha1(spec.encode()).hexdigest()[:12]
+        spec = spec.replace("<", "\\u003c")  # no "</script>" can end the JSON early
+        code = module_source(self.js) + _PAGE_HOST.replace("ID", key)
+        return (f'<div class="fl-explorer fl-pending" data-fl-id="{key}">'
+                f"<p>{html.escape(self.title)}: this explorer needs JavaScript (in JupyterLab: "
+                f"run the cell).</p></div>"
+                f'<script type="application/json">{spec}</script>'
+                f'<script type="module">{code}</script>')
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """The live widget where a kernel is, the self-contained HTML everywhere else, and a
+        plain-text fallback that says what to do."""
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["text/html"] = self.html()
         bundle["text/plain"] = (f"{type(self).__name__}: run this cell (or Run > Run All Cells) "
                                 "to start the explorer.")
         return bundle
 
 
-def kernel_free_twin(explorer, name, values, label=None):
-    """Pre-rendered frames of ``explorer`` over one parameter, as self-contained HTML.
-
-    For readers of the static book: a range input steps through the same figures the live
-    explorer draws (frames re-encoded as 256-colour PNGs to stay small). Needs no kernel and no
-    script file; restores the explorer's previous value afterwards.
-    """
-    if name not in explorer.controls:
-        fail(f"unknown control {name!r}; controls: {', '.join(explorer.controls)}")
-    values = list(values)
-    before = explorer.controls[name].value
-    label = html.escape(str(label or explorer.controls[name].description))
-    frames = []
-    for value in values:
-        if explorer.update(**{name: value}) is None:
-            fail(f"{name}={shown(value)} is not a valid frame: {explorer.error}")
-        frames.append(_small_png(explorer.image.value))
-    explorer.update(**{name: before})
-    start = values.index(before) if before in values else 0
-    texts = [html.escape(str(v)) for v in values]  # every value and name reaches HTML escaped
-    names = html.escape("|".join(str(v) for v in values))
-    imgs = "".join(
-        f'<img src="data:image/png;base64,{base64.b64encode(f).decode()}" '
-        f'alt="{label} = {v}"{"" if k == start else " hidden"} style="max-width:100%">'
-        for k, (v, f) in enumerate(zip(texts, frames)))
-    step = ("const f=this.closest('figure');f.querySelectorAll('img').forEach("
-            "(im,i)=>{im.hidden=(i!=this.value)});"
-            "f.querySelector('output').textContent=this.dataset.values.split('|')[this.value];")
-    return (f'<figure class="failurelab-twin" style="margin:0">'
-            f'<label style="display:block">{label}: <output>{texts[start]}</output><br>'
-            f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}" '
-            f'data-values="{names}" oninput="{step}" onkeydown="event.stopPropagation()" '
-            f'style="width:min(420px,90%)"></label>'
-            f'{imgs}<figcaption style="font-size:90%">Pre-rendered frames: this player works '
-            f"without Python. Open the notebook to explore every value.</figcaption></figure>")
-
-
-def _small_png(png_bytes):
-    image = PIL.Image.open(io.BytesIO(png_bytes)).convert("RGB").quantize(256)
-    buf = io.BytesIO()
-    image.save(buf, format="png", optimize=True)
-    return buf.getvalue()
+# TRANSITION (removed once every explorer has its browser view): the old slider helper, so
+# modules not yet ported still import.
+def _slider(cls, value, low, high, step, description, width="360px", **kw):
+    return cls(value=value, min=low, max=high, step=step, description=description, **kw)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
-from matplotlib.collections import LineCollection
 
 from .. import plots
 from ..fatigue import simulate_set
-from ..motor_units import MUSCLE_PRESETS, muscle_preset
-from .base import Explorer, _check_controls, _pct, _value
+from ..motor_units import FUSION_KNEE, MUSCLE_PRESETS, muscle_preset
+from .base import Explorer, _check_controls, _pct, _value, dropdown, slider
 
 C = plots.OKABE_ITO
 
@@ -37,82 +34,39 @@ def size_principle_state(effort, muscle="default"):
     )
 
 
-@lru_cache(maxsize=8)
-def _force_curve(muscle):
-    pool = muscle_preset(muscle)
-    e = np.linspace(0, pool.max_excitation, 400)
-    return e / pool.max_excitation, pool.force(e)
-
-
 class SizePrincipleExplorer(Explorer):
-    """Effort and muscle type -> the pool (units coloured by firing rate) and the force curve."""
+    """Effort and muscle type -> the pool (units coloured by firing rate) and the force curve.
+
+    The view recomputes the pool in the browser from each preset's unit parameters (Fuglevand
+    et al. 1993 as in Potvin & Fuglevand 2017: thresholds, peak rates, twitch forces,
+    contraction times); :func:`size_principle_state` is the reference it is tested against.
+    """
+
+    js = "size_principle"
+    title = "Size-principle explorer"
 
     def __init__(self, effort=30, muscle="default"):
         self.controls = dict(
-            effort=widgets.IntSlider(value=effort, min=0, max=100, step=1,
-                                     description="Effort (% max force)",
-                                     style={"description_width": "initial"},
-                                     layout=widgets.Layout(width="420px", max_width="100%"),
-                                     continuous_update=False),
-            muscle=widgets.Dropdown(options=[(p["label"], key) for key, p in MUSCLE_PRESETS.items()],
-                                    value=muscle, description="Muscle",
-                                    layout=widgets.Layout(width="480px", max_width="100%")),
+            effort=slider("effort", "Effort (% max force)", effort, 0, 100, 1),
+            muscle=dropdown("muscle", "Muscle", muscle,
+                            [(p["label"], key) for key, p in MUSCLE_PRESETS.items()]),
         )
-        self._build_figure()
         super().__init__()
 
     def compute(self, effort, muscle):
         return size_principle_state(effort, muscle)
 
-    def _build_figure(self):
-        self.fig, (ax_pool, ax_force) = plots.figure(2, size=(9.5, 3.8),
-                                                     margins=dict(left=0.1, right=0.965, bottom=0.15,
-                                                                  top=0.86, wspace=0.38))
-        self.norm = mpl.colors.Normalize(0, 35)
-        self.cmap = mpl.colormaps[plots.SEQUENTIAL]
-        n = 120
-        self.units = LineCollection(np.zeros((n, 2, 2)), linewidths=2.2)
-        ax_pool.add_collection(self.units)
-        self.ghosts = ax_pool.scatter(np.arange(1, n + 1), np.zeros(n), s=10, color=C["grey"],
-                                      label="not recruited")
-        ax_pool.set(xlim=(0, 121), ylim=(0.0, 0.03), xlabel="Motor unit (1 = smallest)",
-                    ylabel="Unit force (fraction of max)")
-        self.fig.colorbar(mpl.cm.ScalarMappable(self.norm, self.cmap), ax=ax_pool, pad=0.02,
-                          label="Firing rate (Hz)")
-        self.pool_title = ax_pool.set_title("")
-        (self.curve,) = ax_force.plot([], [], color=C["blue"], lw=2)
-        (self.point,) = ax_force.plot([], [], "o", color=C["vermillion"], ms=8)
-        self.limit_line = ax_force.axvline(0, color=C["grey"], ls="--", lw=1)
-        self.limit_text = ax_force.text(0, 0.04, "", color="#555555", fontsize=9, ha="right")
-        ax_force.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="Excitation (fraction of maximal)",
-                     ylabel="Force (fraction of max)")
-        self.force_title = ax_force.set_title("")
-        self.ax_pool, self.ax_force = ax_pool, ax_force
-        # the pool panel's y axis follows the largest unit force, so it is redrawn with the data
-        self.dynamic = [ax_pool.yaxis, self.units, self.ghosts, self.pool_title, self.curve,
-                        self.point, self.limit_line, self.limit_text, self.force_title]
-
-    def draw(self, s):
-        pool = s["pool"]
-        x = np.arange(1, pool.n + 1)
-        segs = np.stack([np.stack([x, np.zeros(pool.n)], 1), np.stack([x, s["unit_forces"]], 1)], 1)
-        self.units.set_segments(segs)
-        colours = self.cmap(self.norm(s["rates"]))
-        colours[~s["recruited"]] = mpl.colors.to_rgba(C["grey"])
-        self.units.set_color(colours)
-        top = max(float(s["unit_forces"].max()), 0.002) * 1.15
-        self.ax_pool.set_ylim(0, top)
-        silent = ~s["recruited"]
-        self.ghosts.set_offsets(np.stack([x[silent], np.full(silent.sum(), 0.02 * top)], 1))
-        self.pool_title.set_text(f"{s['effort']:.0f} % effort: {s['n_recruited']} of {pool.n} units fire")
-        ex, force = _force_curve(s["muscle"])
-        self.curve.set_data(ex, force)
-        self.point.set_data([s["excitation_fraction"]], [s["effort"] / 100])
-        lim = pool.last_recruitment_fraction
-        self.limit_line.set_xdata([lim, lim])
-        self.limit_text.set_position((lim - 0.01, 0.9))
-        self.limit_text.set_text(f"all units recruited\nfrom {s['recruitment_limit']:.0%} of max force")
-        self.force_title.set_text(MUSCLE_PRESETS[s["muscle"]]["short"])
+    def data(self):
+        pools = {}
+        for key, preset in MUSCLE_PRESETS.items():
+            pool = muscle_preset(key)
+            pools[key] = dict(
+                short=preset["short"], thresholds=pool.thresholds, peak_rates=pool.peak_rates,
+                twitch_forces=pool.twitch_forces, contraction_times=pool.contraction_times,
+                min_rate=pool.min_rate, rate_gain=pool.rate_gain,
+                max_excitation=pool.max_excitation, max_force=pool.max_force,
+                fusion_knee=FUSION_KNEE)
+        return dict(pools=pools)
 
     def describe(self, s):
         if s["n_recruited"] == 0:
