@@ -62,14 +62,10 @@ def bad_images(images: list[dict]) -> list[str]:
 
 
 def _wait_until_rendered(page):
-    """Saved widgets drawn, math typeset, and a11y.js's widget fixes applied (two frames)."""
-    views = page.locator("script[type='application/vnd.jupyter.widget-view+json']").count()
-    if views:
+    """Explorer views mounted, math typeset, and a11y.js's fixes applied (two frames)."""
+    if page.locator("div.fl-explorer[data-fl-id]").count():
         page.wait_for_function(
-            "n => document.querySelectorAll('.jupyter-widgets').length >= n", arg=views, timeout=30_000
-        )
-        page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('img.widget-image')).every(i => i.complete)",
+            "() => [...document.querySelectorAll('div.fl-explorer[data-fl-id]')].every(el => el.failurelab)",
             timeout=30_000,
         )
     if page.locator(".math").count():

@@ -1,4 +1,4 @@
-"""The published book: strict build, every page present, widget state embedded, no CDN."""
+"""The published book: strict build, every page present, explorer views embedded, no CDN."""
 
 from __future__ import annotations
 
@@ -20,13 +20,8 @@ from tools import vendor
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 CDN_HOSTS = ("cdn.jsdelivr", "cdnjs", "unpkg")
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-VENDORED_WIDGET_JS = (
-    "_static/vendor/widgets-assets-path.js",
-    "_static/vendor/require.js",
-    "_static/vendor/html-manager/embed-amd.js",
-)
+EXPLORER_VIEW = 'class="fl-explorer fl-pending"'
 MATHJAX_JS = "_static/vendor/mathjax/tex-mml-chtml.js"
 SPHINX_EXTRA_PAGES = {"index.html", "genindex.html", "search.html"}
 
@@ -46,10 +41,10 @@ def toc_files(node=None) -> list[str]:
 
 
 def chapter_notebooks() -> list[str]:
-    """Notebook pages of the chapters that display widgets (they must carry widget state)."""
+    """Notebook pages of the chapters that show an explorer (a saved explorer view)."""
     return [
         d for d in toc_files() if d.startswith("chapters/") and (REPO_ROOT / f"{d}.ipynb").is_file()
-        and "application/vnd.jupyter.widget-view+json" in (REPO_ROOT / f"{d}.ipynb").read_text()
+        and EXPLORER_VIEW.replace('"', '\\"') in (REPO_ROOT / f"{d}.ipynb").read_text()
     ]
 
 
@@ -133,27 +128,28 @@ def test_config_keeps_vendored_files_out_of_a_static_folder():
     assert config["execute"]["execute_notebooks"] == "off"
 
 
+def test_every_chapter_with_an_explorer_is_found():
+    assert len(chapter_notebooks()) >= 14
+
+
 @pytest.mark.parametrize("doc", chapter_notebooks())
-def test_chapter_notebook_embeds_widget_state(html, doc):
+def test_chapter_page_embeds_its_explorer_views_and_no_widget_state(html, doc):
+    text = (html / f"{doc}.html").read_text(encoding="utf-8")
     page = parse(html / f"{doc}.html")
-    states = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == WIDGET_STATE]
-    assert len(states) == 1, f"{doc}: expected one widget-state script, found {len(states)}"
-    models = states[0]["state"]
-    assert len(models) >= 1
-    views = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == WIDGET_VIEW]
-    assert views, f"{doc}: widget state but no widget view in the page"
-    dangling = [v["model_id"] for v in views if v["model_id"] not in models]
-    assert dangling == [], f"{doc}: views refer to models missing from the saved state"
-    # ipywidgets 8 state (html-manager 1.x renders state version 2)
-    assert states[0]["version_major"] == 2
+    specs = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == "application/json"]
+    modules = [body for attrs, body in page.scripts if attrs.get("type") == "module"]
+    assert text.count(EXPLORER_VIEW) == len(modules) >= 1, f"{doc}: explorer views not embedded"
+    assert all(spec["controls"] and "params" in spec for spec in specs)
+    assert all("function mount(" in code for code in modules)
+    # no widget state, no widget manager: a view needs nothing but its own code
+    assert WIDGET_VIEW not in text and "widget-state+json" not in text and "embed-amd" not in text
 
 
 @pytest.mark.parametrize("doc", chapter_notebooks())
-def test_widget_pages_load_only_the_vendored_scripts(html, doc):
+def test_chapter_pages_load_only_the_vendored_scripts(html, doc):
     srcs = parse(html / f"{doc}.html").script_srcs
     rel = [re.sub(r"^(\.\./)+", "", s.split("?")[0]) for s in srcs]
-    positions = [rel.index(js) for js in VENDORED_WIDGET_JS]  # ValueError = not loaded
-    assert positions == sorted(positions), "assets path, require.js, embed-amd.js: wrong order"
+    assert not any("require" in r or "html-manager" in r for r in rel)
     has_math = 'class="math' in (html / f"{doc}.html").read_text()
     assert (MATHJAX_JS in rel) == has_math, f"{doc}: MathJax loaded {MATHJAX_JS in rel}, math {has_math}"
 
@@ -222,13 +218,13 @@ def test_vendor_check_passes():
 def test_vendor_check_detects_a_changed_missing_or_extra_file(tmp_path):
     copy = tmp_path / "vendor"
     shutil.copytree(vendor.DEFAULT_DEST, copy)
-    with open(copy / "require.js", "ab") as fh:
+    with open(copy / "mathjax" / "tex-mml-chtml.js", "ab") as fh:
         fh.write(b"\n// tampered\n")
     (copy / "mathjax" / "LICENSE").unlink()
     (copy / "stray.js").write_text("")
     assert vendor.check(copy) == [
         "missing: mathjax/LICENSE",
-        "changed: require.js",
+        "changed: mathjax/tex-mml-chtml.js",
         "not in checksums.json: stray.js",
     ]
     proc = subprocess.run(
@@ -239,7 +235,7 @@ def test_vendor_check_detects_a_changed_missing_or_extra_file(tmp_path):
         check=False,
     )
     assert proc.returncode == 1
-    assert "changed: require.js" in proc.stderr
+    assert "changed: mathjax/tex-mml-chtml.js" in proc.stderr
 
 
 def test_vendor_check_detects_files_from_another_package_version(tmp_path):
@@ -252,17 +248,10 @@ def test_vendor_check_detects_files_from_another_package_version(tmp_path):
     assert vendor.check(copy) == [f"stale: mathjax (package-lock.json has mathjax@{locked})"]
 
 
-def test_vendored_shim_is_the_repository_file():
-    shim = vendor.DEFAULT_DEST / vendor.ASSETS_PATH_NAME
-    assert shim.read_bytes() == vendor.ASSETS_PATH_SOURCE.read_bytes()
-
-
 def test_vendored_versions_are_the_locked_ones():
     manifest = json.loads((vendor.DEFAULT_DEST / vendor.CHECKSUMS).read_text())
     lock = vendor.locked()
     assert manifest["packages"] == {key: lock[key]["integrity"] for key in vendor.PACKAGES}
-    pinned = vendor.versions("book")
-    assert pinned["@jupyter-widgets/html-manager"].startswith("1.")  # ipywidgets 8 state
     size_mb = vendor.size_bytes() / 1e6
     assert size_mb < 8, f"vendored files grew to {size_mb:.1f} MB; keep only what pages load"
 
@@ -282,7 +271,7 @@ def test_status_page_is_current_and_lists_every_toc_notebook():
         assert f"| {name} | {pins[name]} |" in page
     rows = [status.notebook_row(p) for p in notebooks]
     assert all(r["one_run"] for r in rows), [p.name for p, r in zip(notebooks, rows) if not r["one_run"]]
-    assert sum(r["explorers"] for r in rows) >= 7 and sum(r["twins"] for r in rows) >= 7
+    assert sum(r["explorers"] for r in rows) >= 14
 
 
 def test_publish_workflow_deploys_only_after_the_tests_pass():
@@ -300,39 +289,48 @@ def test_publish_workflow_deploys_only_after_the_tests_pass():
     assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in deploy["steps"])
 
 
-def _widget_state_extension():
-    spec = importlib.util.spec_from_file_location("widget_state", REPO_ROOT / "book/_ext/widget_state.py")
+def _views_extension():
+    spec = importlib.util.spec_from_file_location("explorer_views", REPO_ROOT / "book/_ext/explorer_views.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def _without_html_view(nb):
+    """``nb`` as a live session would save it: the explorer as a widget view only."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if EXPLORER_VIEW in "".join(data.get("text/html", "")):
+                data.pop("text/html")
+                data[WIDGET_VIEW] = {"model_id": "0123abcd", "version_major": 2, "version_minor": 0}
+    return nb
+
+
 @pytest.mark.parametrize("doc", chapter_notebooks())
-def test_every_widget_view_has_its_saved_state(doc):
+def test_every_saved_explorer_has_its_html_view(doc):
     nb = nbformat.read(REPO_ROOT / f"{doc}.ipynb", as_version=4)
-    assert _widget_state_extension().missing_widget_models(nb) == []
+    assert _views_extension().views_without_html(nb) == []
+    assert "widgets" not in nb.metadata
 
 
-def test_a_view_without_saved_state_is_named_by_cell():
-    nb = nbformat.read(REPO_ROOT / f"{chapter_notebooks()[0]}.ipynb", as_version=4)
-    extension = _widget_state_extension()
-    nb.metadata.widgets[WIDGET_STATE]["state"].clear()  # as after a live session saved new ids
-    missing = extension.missing_widget_models(nb)
-    assert missing and all(m.startswith("cell ") for m in missing)
+def test_a_widget_view_without_html_is_named_by_cell():
+    nb = _without_html_view(nbformat.read(REPO_ROOT / f"{chapter_notebooks()[0]}.ipynb", as_version=4))
+    missing = _views_extension().views_without_html(nb)
+    assert missing and all(m.startswith("cell ") and m.endswith("0123abcd") for m in missing)
 
 
-def test_the_book_build_fails_on_a_view_without_saved_state(tmp_path):
-    """A small book with one notebook whose explorer lost its state: the build must stop."""
-    nb = nbformat.read(REPO_ROOT / f"{chapter_notebooks()[0]}.ipynb", as_version=4)
-    nb.metadata.widgets[WIDGET_STATE]["state"].clear()
+def test_the_book_build_fails_on_an_explorer_without_its_html_view(tmp_path):
+    """A small book with one notebook whose explorer lost its HTML view: the build must stop."""
+    nb = _without_html_view(nbformat.read(REPO_ROOT / f"{chapter_notebooks()[0]}.ipynb", as_version=4))
     nbformat.write(nb, tmp_path / "page.ipynb")
     shutil.copytree(REPO_ROOT / "book/_ext", tmp_path / "_ext")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n")
     (tmp_path / "_config.yml").write_text(
         "title: t\nexecute:\n  execute_notebooks: 'off'\n"
-        "sphinx:\n  local_extensions:\n    widget_state: _ext\n")
+        "sphinx:\n  local_extensions:\n    explorer_views: _ext\n")
     build = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(tmp_path)],
                            capture_output=True, text=True, timeout=600, check=False)
     assert build.returncode != 0
-    assert "widget views without saved state" in build.stdout + build.stderr
+    assert "live-widget views without their HTML view" in build.stdout + build.stderr
     assert "page.ipynb: cell " in build.stdout + build.stderr

@@ -37,23 +37,17 @@ WIDGET_PAGES = ("size_principle", "fatigue_across_a_set", "effect_sizes", "uncer
                 "closeness_to_failure", "load_reps_effort", "dosing_effort", "monitoring",
                 "short_studies", "what_failure_means", "individual_differences",
                 "confounding_with_volume", "reading_a_claim")
-# ipywidgets controls as rendered by the html-manager
-CONTROL_SELECTOR = (
-    ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-radio, "
-    ".widget-checkbox, .widget-play"
-)
 MIN_SLIDER_TRACK_PX = 100
-# a widget figure: an Image widget, or a PNG captured in an Output widget
-WIDGET_FIGURE_SELECTOR = "img.widget-image, .widget-output img, .jupyter-widgets img"
-
+EXPLORERS = "div.fl-explorer[data-fl-id]"
 
 
 def _wait_for_rendering(page, name):
     if name in WIDGET_PAGES:
-        views = page.locator("script[type='application/vnd.jupyter.widget-view+json']").count()
-        assert views >= 1, f"{name}: the page has no saved widget views (notebook not executed?)"
-        page.wait_for_selector(CONTROL_SELECTOR, timeout=20_000)
-        page.wait_for_selector(WIDGET_FIGURE_SELECTOR, timeout=20_000)
+        views = page.locator(EXPLORERS).count()
+        assert views >= 1, f"{name}: the page has no saved explorer views (notebook not executed?)"
+        page.wait_for_function(
+            f"[...document.querySelectorAll('{EXPLORERS}')].every(el => el.failurelab)",
+            timeout=30_000)
     if page.locator(".math").count():
         page.locator("mjx-container >> visible=true").first.wait_for(timeout=20_000)
     page.wait_for_load_state("networkidle")
@@ -81,21 +75,17 @@ def test_page_renders_offline(browser, site, name, viewport):
         assert errors == [], "JavaScript errors on the page"
 
         if name in WIDGET_PAGES:
-            assert page.locator(CONTROL_SELECTOR).count() >= 1, "no ipywidgets control rendered"
-            figures = page.locator(WIDGET_FIGURE_SELECTOR)
-            assert figures.count() >= 1, "no widget figure rendered"
-            widths = figures.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
-            assert max(widths) > 0, "widget figure did not load"
+            shown = page.locator(EXPLORERS).evaluate_all(
+                "els => els.map(el => [el.querySelectorAll('.fl-figure svg').length,"
+                " el.failurelab.sentence().length, el.querySelectorAll('.fl-control').length])")
+            assert all(svgs == 1 and words > 20 and controls >= 1
+                       for svgs, words, controls in shown), shown
             if page.locator(".math").count():  # pages whose text has equations
                 assert page.locator("mjx-container").count() >= 1, "MathJax did not typeset"
-            if viewport == "desktop":  # a slider squeezed by its label or neighbours is unusable
-                tracks = page.locator(".widget-slider .slider-container").evaluate_all(
-                    "els => els.map(e => Math.round(e.getBoundingClientRect().width))"
-                )
-                assert min(tracks, default=MIN_SLIDER_TRACK_PX) >= MIN_SLIDER_TRACK_PX, tracks
-            views = page.locator("script[type='application/vnd.jupyter.widget-view+json']")
-            rendered = page.locator(".jupyter-widgets")
-            assert rendered.count() >= views.count() >= 1
+            # a slider squeezed by its label or neighbours is unusable
+            tracks = page.locator(f"{EXPLORERS} input[type=range]").evaluate_all(
+                "els => els.map(e => Math.round(e.getBoundingClientRect().width))")
+            assert min(tracks, default=MIN_SLIDER_TRACK_PX) >= MIN_SLIDER_TRACK_PX, tracks
         # Nothing wider than the screen (a phone must not need to scroll sideways).
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"page is {overflow}px wider than the {viewport} viewport"
@@ -104,56 +94,54 @@ def test_page_renders_offline(browser, site, name, viewport):
     print(f"{name} @ {viewport}: {time.perf_counter() - start:.1f} s")
 
 
-def test_slider_moves_without_a_kernel(browser, site):
-    """A static page has no kernel: the slider readout follows the drag, nothing errors."""
-    context, page, _failed, errors = open_page(
-        browser, f"{site}/{PAGES['size_principle']}", VIEWPORTS["desktop"]
-    )
-    try:
-        page.wait_for_selector(".widget-slider .widget-readout", timeout=20_000)
-        slider = page.locator(".widget-slider").first
-        readout = slider.locator(".widget-readout")
-        before = readout.inner_text()
-        handle = slider.locator(".noUi-handle, .slider-container").first
-        slider.scroll_into_view_if_needed()
-        box = handle.bounding_box()
-        assert box is not None, "slider handle is not visible"
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        for dx in (120, -120):  # right, or left if the default sits at the maximum
-            page.mouse.move(x, y)
-            page.mouse.down()
-            page.mouse.move(x + dx, y, steps=5)
-            page.mouse.up()
-            page.wait_for_timeout(300)
-            if readout.inner_text() != before:
-                break
-        assert readout.inner_text() != before
-        errors = [e for e in errors if not any(k in e for k in KNOWN_JB1_ERRORS)]
-        assert errors == []
-    finally:
-        context.close()
+# What a view shows, and its controls: (name, kind, number of options) per control.
+_SHOWN = "el => [el.failurelab.figure(), el.failurelab.sentence(), el.querySelector('.fl-extra').innerHTML]"
+_CONTROLS = """el => [...el.querySelectorAll('.fl-control')].map(c => [c.dataset.name,
+  c.classList[1].slice(3), c.querySelectorAll('option').length])"""
 
 
 @pytest.mark.parametrize("name", WIDGET_PAGES)
-def test_kernel_free_twin_responds_to_input(browser, site, name):
-    """Each explorer's pre-rendered player: the keyboard steps the frame and its label."""
-    context, page, _failed, errors = open_page(browser, f"{site}/{PAGES[name]}", VIEWPORTS["phone"])
+def test_every_explorer_control_responds_without_a_kernel(browser, site, name):
+    """On the static page (no kernel, no network), at phone width: each control of each explorer,
+    moved as a reader would (arrow key, menu, click), changes the figure and the sentence; a
+    box's bad value is refused in place. No JavaScript error."""
+    context, page, failed, errors = open_page(browser, f"{site}/{PAGES[name]}", VIEWPORTS["phone"])
     try:
-        twin = page.locator("figure.failurelab-twin").first
-        twin.scroll_into_view_if_needed()
-        slider = twin.locator("input[type=range]")
-        shown = "(f) => [...f.querySelectorAll('img')].findIndex(im => !im.hidden)"
-        start, last = int(slider.input_value()), int(slider.get_attribute("max"))
-        assert last >= 2 and twin.evaluate(shown) == start
-        before = twin.locator("output").inner_text()
-        slider.focus()
-        page.keyboard.press("ArrowLeft" if start == last else "ArrowRight")
-        moved = int(slider.input_value())
-        assert moved == start + (-1 if start == last else 1)
-        assert twin.evaluate(shown) == moved, "the visible frame did not follow the slider"
-        values = slider.get_attribute("data-values").split("|")
-        assert twin.locator("output").inner_text() == values[moved] != before
-        assert not [e for e in errors if not any(k in e for k in KNOWN_JB1_ERRORS)]
+        _wait_for_rendering(page, name)
+        views = page.locator(EXPLORERS)
+        for i in range(views.count()):
+            view = views.nth(i)
+            view.scroll_into_view_if_needed()
+            for control, kind, options in view.evaluate(_CONTROLS):
+                box = view.locator(f'.fl-control[data-name="{control}"]')
+                before = view.evaluate(_SHOWN)
+                if kind == "range":
+                    slider = box.locator("input[type=range]")
+                    at_max = slider.input_value() == slider.get_attribute("max")
+                    slider.focus()
+                    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+                elif kind == "select":
+                    assert options >= 2, f"{name}: {control} offers one option"
+                    menu = box.locator("select")
+                    values = menu.evaluate("m => [...m.options].map(o => o.value)")
+                    menu.select_option(next(v for v in values if v != menu.input_value()))
+                else:  # checkbox or button
+                    box.locator("input, button").first.click()
+                after = view.evaluate(_SHOWN)
+                if kind in ("range", "select"):
+                    assert after[0] != before[0] and after[1] != before[1], \
+                        f"{name}: {control} did not change the figure and the sentence"
+                else:
+                    assert after != before, f"{name}: {control} changed nothing"
+            text = view.locator("input.fl-box").first
+            if text.count():
+                shown = view.evaluate(_SHOWN)
+                text.fill("not a number")
+                assert view.evaluate("el => el.failurelab.message()").startswith("Not shown")
+                assert view.evaluate(_SHOWN) == shown, "a bad value changed the figure"
+        assert [f for f in failed if "favicon.ico" not in f] == []
+        assert not [e for e in errors if not any(k in e for k in KNOWN_JB1_ERRORS)
+                    and not e.startswith("Failed to load resource")]
     finally:
         context.close()
 

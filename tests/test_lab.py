@@ -4,8 +4,10 @@ A JupyterLab server (the venv's, as in the Makefile, but headless on a free port
 token and isolated user settings) serves the repository; the chapter notebooks are copied into a
 temporary folder under test-artifacts/lab/ so that nothing is ever saved into chapters/. Playwright
 drives Debian's chromium: Run > Run All Cells, then the keyboard moves the explorers' sliders and
-the tests check that the kernel answers (new figure, new sentence) and that bad input gets a
-readable message instead of a traceback. Screenshots go to test-artifacts/screenshots/lab-*.png.
+the tests check that the live view answers (new figure, new sentence), that Python follows, and
+that bad input gets a readable message instead of a traceback. The copies are trusted, as `make
+lab` trusts the course's notebooks, so their saved explorer views also run in RISE with no kernel.
+Screenshots go to test-artifacts/screenshots/lab-*.png.
 """
 
 from __future__ import annotations
@@ -64,11 +66,15 @@ RUNNING_CELLS_JS = (
     ".filter(p => p.textContent.includes('*')).length"
 )
 STDERR_OUTPUT = "[data-mime-type='application/vnd.jupyter.stderr']"
-# sha256 of an <img>'s bytes (a blob: URL made by the ipywidgets Image view)
-IMAGE_DIGEST_JS = """async (img) => {
-    const bytes = await (await fetch(img.src)).arrayBuffer();
-    const digest = await crypto.subtle.digest('SHA-256', bytes);
-    return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, '0')).join('');
+# Run code in the open notebook's kernel and collect what it prints (the test server exposes
+# the JupyterLab application as window.jupyterapp)
+KERNEL_EXEC_JS = """async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    let printed = "";
+    const future = kernel.requestExecute({ code, store_history: false });
+    future.onIOPub = (msg) => { if (msg.header.msg_type === "stream") printed += msg.content.text; };
+    await future.done;
+    return printed;
 }"""
 
 
@@ -163,6 +169,7 @@ class LabServer:
                 "--LabApp.news_url=None",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                 "--LabApp.extension_manager=readonly",
+                "--LabApp.expose_app_in_browser=True",  # KERNEL_EXEC_JS, tests only
             ]
             if hasattr(os, "geteuid") and os.geteuid() == 0:
                 cmd.append("--allow-root")  # as `make lab` does for root
@@ -222,6 +229,9 @@ def lab(tmp_path_factory):
     server = LabServer(tmp_path_factory.mktemp("jupyter-home"), writable=folder)
     try:
         server.start()
+        jupyter = Path(sys.executable).with_name("jupyter")
+        subprocess.run([str(jupyter), "trust", *map(str, sorted(scratch.glob("*.ipynb")))],
+                       env=server._env(), check=True, capture_output=True, timeout=60)
         yield server, folder
     finally:
         server.stop()
@@ -310,19 +320,22 @@ class Session:
         pytest.fail(f"kernel still busy after {timeout_s} s (status {self.kernel_status()!r})")
 
     def explorer(self):
-        """The explorer: the VBox holding a widget image; exactly one per notebook."""
-        boxes = self.panel.locator(".widget-vbox").filter(has=self.page.locator("img.widget-image"))
+        """The explorer's live view (the anywidget); exactly one per notebook."""
+        boxes = self.panel.locator(".fl-explorer")
+        boxes.first.wait_for()
+        self.page.wait_for_function("(el) => el.failurelab !== undefined",
+                                    arg=boxes.first.element_handle())
         assert boxes.count() == 1, f"expected one explorer, found {boxes.count()}"
         box = boxes.first
         box.scroll_into_view_if_needed()
         return box
 
-    def image_digest(self, box) -> str:
-        image = box.locator("img.widget-image")
-        self.page.wait_for_function(
-            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
-        )
-        return image.evaluate(IMAGE_DIGEST_JS)
+    def figure(self, box) -> str:
+        return box.locator(".fl-figure").inner_html()
+
+    def python(self, code: str) -> str:
+        """Run ``code`` in the notebook's kernel (as a new last cell would); its printed text."""
+        return self.page.evaluate(KERNEL_EXEC_JS, code)
 
     def assert_no_traceback(self, when: str) -> None:
         """No error or stderr output in the notebook, and nothing in the log console.
@@ -366,25 +379,21 @@ class Session:
 
 
 def slider(box, label: str):
-    """An ipywidgets slider by its description."""
-    found = box.locator(".widget-slider").filter(
-        has=box.page.locator(".widget-label", has_text=label)
-    )
+    """An explorer's slider by its label."""
+    found = box.locator(".fl-range").filter(has=box.page.locator("label", has_text=label))
     assert found.count() == 1, f"no slider labelled {label!r}"
-    return found.first
+    return found.first.locator("input[type=range]")
 
 
-def move_slider(page, widget, target: int, max_presses: int = 30) -> None:
-    """Focus the slider handle and press arrow keys until its readout shows ``target``."""
-    handle = widget.locator(".noUi-handle").first
-    readout = widget.locator(".widget-readout")
-    handle.focus()
+def move_slider(page, widget, target: float, max_presses: int = 30) -> None:
+    """Focus the slider and press arrow keys until it shows ``target``."""
+    widget.focus()
     for _ in range(max_presses):
-        value = int(readout.inner_text().strip())
+        value = float(widget.input_value())
         if value == target:
             return
         page.keyboard.press("ArrowRight" if value < target else "ArrowLeft")
-    raise AssertionError(f"slider stuck at {readout.inner_text()!r}, wanted {target}")
+    raise AssertionError(f"slider stuck at {widget.input_value()!r}, wanted {target}")
 
 
 def expect_text(locator, pattern: str, timeout: int = KERNEL_ANSWER_MS) -> str:
@@ -414,7 +423,7 @@ def live_explorer(browser, lab, notebook: str, name: str):
     try:
         run_all = session.open_and_run_all()
         box = session.explorer()
-        readout = box.locator(".widget-html-content").filter(has_text="What the figure shows")
+        readout = box.locator(".fl-sentence")
         yield session, box, readout
         session.wait_kernel_settled()
         session.assert_no_traceback(f"after using the {name} explorer")
@@ -429,22 +438,25 @@ def test_size_principle_explorer_is_live(browser, lab):
     with live_explorer(browser, lab, SIZE_NB, "size principle") as (session, box, readout):
         effort = slider(box, "Effort (% max force)")
         first = expect_text(readout, r"^What the figure shows.*at 30\s?% of maximal force")
-        first_image = session.image_digest(box)
+        first_figure = session.figure(box)
 
         move_slider(session.page, effort, 35)  # five presses of the right arrow key
         moved = expect_text(readout, r"at 35\s?% of maximal force")
         assert moved != first
-        moved_image = session.image_digest(box)
-        assert moved_image != first_image, "the figure did not change with the slider"
+        moved_figure = session.figure(box)
+        assert moved_figure != first_figure, "the figure did not change with the slider"
 
-        muscle = box.locator(".widget-dropdown").filter(has_text="Muscle").locator("select")
+        muscle = box.locator(".fl-select select")
         labels = muscle.locator("option").all_inner_texts()
         hand = [i for i, text in enumerate(labels) if "hand" in text.lower()]
         assert len(hand) == 1, f"no single hand-muscle option in {labels}"
         muscle.select_option(index=hand[0])
         hand_text = expect_text(readout, r"at 35\s?% of maximal force.*\b50\s?%")
         assert hand_text != moved
-        assert session.image_digest(box) != moved_image, "the figure did not change with the muscle"
+        assert session.figure(box) != moved_figure, "the figure did not change with the muscle"
+        # Python follows the view: the explorer's state is the one shown
+        session.wait_kernel_settled()
+        assert session.python("print(explorer.state['effort'], explorer.state['muscle'])") == "35.0 hand\n"
 
 
 def test_set_explorer_is_live_and_explains_bad_input(browser, lab):
@@ -501,15 +513,18 @@ def test_lab_extensions_are_all_compatible_and_rise_is_enabled():
     assert not re.search(r"\bX\b|incompatible|error", listing, re.IGNORECASE), listing
 
 
-def test_rise_presents_a_chapter_notebook_as_slides(browser, lab):
-    """jupyterlab-rise's slideshow page: one reveal.js section per slide of the notebook."""
+def test_rise_presents_a_chapter_notebook_with_a_live_explorer(browser, lab):
+    """jupyterlab-rise's slideshow page: one reveal.js section per slide of the notebook, and on
+    the explorer's slide the saved view responds to the keyboard with no kernel run."""
     server, folder = lab
     nb = json.loads((CHAPTER / SIZE_NB).read_text())
     slides = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "slide" for c in nb["cells"])
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    errors = []
+    errors, off_machine = [], []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: urllib.parse.urlsplit(r.url).hostname not in (None, "127.0.0.1")
+            and r.url.startswith("http") and off_machine.append(r.url))
     try:
         path = urllib.parse.quote(f"{folder}/{SIZE_NB}")
         page.goto(f"{server.base}/rise/{path}?token={server.token}")
@@ -522,8 +537,25 @@ def test_rise_presents_a_chapter_notebook_as_slides(browser, lab):
         page.keyboard.press("ArrowRight")
         page.wait_for_function("(t) => document.querySelector('.reveal .slides section.present')"
                                "?.innerText !== t", arg=first, timeout=10_000)
+        # the explorer's slide: go there, then move its slider with the keyboard
+        page.wait_for_function("() => document.querySelector('.reveal .fl-explorer')?.failurelab",
+                               timeout=30_000)
+        view = page.locator(".reveal .fl-explorer").first
+        shown = "el => [...document.querySelectorAll('.reveal section.present')].some(s => s.contains(el))"
+        for _ in range(3 * slides):  # right arrow until the explorer's slide is on screen
+            if view.evaluate(shown):
+                break
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(150)  # reveal.js's slide transition
+        assert view.evaluate(shown), "never reached the explorer's slide"
+        before = view.evaluate("el => [el.failurelab.sentence(), el.failurelab.figure()]")
+        view.locator("input[type=range]").first.focus()
+        page.keyboard.press("ArrowRight")
+        after = view.evaluate("el => [el.failurelab.sentence(), el.failurelab.figure()]")
+        assert "31 % of maximal force" in after[0] and after[1] != before[1]
         page.screenshot(path=str(SCREENSHOTS / "lab-rise.png"))
         assert not errors, errors
+        assert not off_machine, off_machine
     finally:
         context.close()
 

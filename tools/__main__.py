@@ -5,7 +5,7 @@ import importlib
 import sys
 
 COMMANDS = ("execute", "learner", "vendor", "bench", "datasources", "slides", "bootstrap", "lite",
-            "status", "classroom", "alttext")
+            "status", "classroom", "alttext", "assignments")
 
 
 def main(argv=None):

@@ -1,7 +1,9 @@
 """``bench``: measure the course's performance budgets (README, "Performance") on this machine.
 
-Widget latency (compute + redraw, p50/p95 over a sweep of each explorer's controls), notebook
-execution time (executed in memory; files are not touched) and the endurance-curve simulation.
+Explorer latency over a sweep of each explorer's controls: in the browser (the view's redraw in
+headless Chromium, with no kernel, as in the book and the decks) and in Python (the reference
+computation); notebook execution time (executed in memory; files are not touched) and the
+endurance-curve simulation.
 """
 
 from __future__ import annotations
@@ -15,7 +17,24 @@ from pathlib import Path
 
 import numpy as np
 
-BUDGETS = {"widget_p95_ms": 100, "notebook_s": 20, "endurance_curve_s": 2, "pymuscle_ratio": 1}
+BUDGETS = {"widget_p95_ms": 100, "view_p95_ms": 16, "page_mb": 2, "notebook_s": 20,
+           "endurance_curve_s": 2, "pymuscle_ratio": 1}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+# One sweep in the page: each value set as a learner's control change would, the time taken
+# until the figure and the sentence are in the DOM and laid out.
+_VIEW_SWEEP = """([selector, sweep]) => {
+  const el = document.querySelector(selector);
+  const times = [];
+  for (const params of sweep) {
+    const start = performance.now();
+    el.failurelab.set(params);
+    void el.offsetHeight;  // include the layout of the new figure
+    times.push(performance.now() - start);
+  }
+  return times;
+}"""
 
 
 def _explorer_sweeps():
@@ -104,6 +123,42 @@ def bench_widgets():
     return out
 
 
+def bench_views(tmp_dir=None):
+    """p50/p95 of a view update in headless Chromium per explorer, and each view's size.
+    Without chromium or playwright, says so instead of measuring."""
+    import tempfile
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"status": "not measured: playwright is not installed"}
+    if not Path(CHROMIUM).exists():
+        return {"status": f"not measured: no chromium at {CHROMIUM}"}
+    from failurelab.widgets.base import jsonable
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, (cls, sweep) in _explorer_sweeps().items():
+                view = cls().html()
+                page_file = Path(tmp_dir or tmp) / f"{name}.html"
+                page_file.write_text(f"<!doctype html><meta charset=utf-8><body>{view}</body>",
+                                     encoding="utf-8")
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(page_file.as_uri())
+                page.wait_for_function("document.querySelector('.fl-explorer')?.failurelab")
+                params = [jsonable(p) for p in sweep] * 3  # three passes: warm and steady
+                times = page.evaluate(_VIEW_SWEEP, [".fl-explorer", params])
+                page.close()
+                out[name] = {"p50_ms": round(float(np.percentile(times, 50)), 2),
+                             "p95_ms": round(float(np.percentile(times, 95)), 2),
+                             "updates": len(times), "size_kb": round(len(view.encode()) / 1000)}
+        finally:
+            browser.close()
+    return out
+
+
 def bench_notebooks():
     from .course import ROOT, course_notebooks
     from .execute import execute
@@ -164,8 +219,9 @@ def machine():
 
 
 def run(skip_notebooks=False):
-    result = {"date": datetime.date.today().isoformat(), "machine": machine(), "budgets": BUDGETS, "widgets": bench_widgets(),
-              "simulation": bench_simulation(), "simulation_vs_pymuscle": pymuscle_ratio()}
+    result = {"date": datetime.date.today().isoformat(), "machine": machine(), "budgets": BUDGETS,
+              "widgets": bench_widgets(), "views": bench_views(), "simulation": bench_simulation(),
+              "simulation_vs_pymuscle": pymuscle_ratio()}
     result["notebooks"] = {} if skip_notebooks else bench_notebooks()
     return result
 
@@ -188,9 +244,15 @@ def _run(args):
         print(json.dumps(result, indent=2))
         return
     print(f"machine: {result['machine']}")
+    views = result["views"]
     for name, w in result["widgets"].items():
-        print(f"widget {name}: p50 {w['p50_ms']} ms, p95 {w['p95_ms']} ms "
+        v = views.get(name)
+        shown = (f"browser p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms (budget "
+                 f"{BUDGETS['view_p95_ms']} ms), {v['size_kb']} kB; " if v else "")
+        print(f"explorer {name}: {shown}Python p50 {w['p50_ms']} ms, p95 {w['p95_ms']} ms "
               f"(budget {BUDGETS['widget_p95_ms']} ms)")
+    if "status" in views:
+        print(f"browser views: {views['status']}")
     print(f"endurance curve: {result['simulation']['endurance_curve_s']} s "
           f"(budget {BUDGETS['endurance_curve_s']} s)")
     vs = result["simulation_vs_pymuscle"]

@@ -1,12 +1,12 @@
 """``slides``: one offline reveal.js deck per chapter from the executed notebooks.
 
 Each chapter's notebooks (in ``_toc.yml`` order) are joined into one notebook and exported
-with nbconvert's reveal template, using the saved outputs and widget state (nothing is
-re-executed). Cells follow their ``slideshow.slide_type`` (slide / subslide / fragment / skip
+with nbconvert's reveal template, using the saved outputs (nothing is re-executed); the
+explorers' saved HTML views run in the deck with no kernel. Cells follow their ``slideshow.slide_type`` (slide / subslide / fragment / skip
 / notes); "notes" cells become reveal.js speaker notes (press ``s``). The deck loads only local
-files: reveal.js 4.0.2, jQuery and MathJax 2.7 from ``book/_vendor/slides`` and require.js +
-the ipywidgets html-manager from ``book/_vendor/vendor`` (both written by the ``vendor``
-command) are copied next to the decks, and the template's mermaid import is removed.
+files: reveal.js 4.0.2, require.js, jQuery and MathJax 2.7 from ``book/_vendor/slides`` (written
+by the ``vendor`` command) are copied next to the decks, and the template's mermaid import is
+removed.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ BIB = ROOT / "book" / "references.bib"
 DEFAULT_DEST = ROOT / "_build" / "slides"
 ASSETS = "_vendor"  # folder next to the decks; every URL in a deck is relative to it
 MINUTES_PER_SLIDE = (1.0, 1.5)  # lecture pace incl. demos, for the duration estimate
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 VISIBLE = {"slide", "subslide", "fragment", "-"}
 
 # URLs the reveal template loads, relative to a deck (see vendor.SLIDES_PACKAGES).
@@ -37,22 +36,19 @@ URLS = {
     "jquery_url": f"{ASSETS}/jquery/jquery.min.js",
     "require_js_url": f"{ASSETS}/require.js",
     "mathjax_url": f"{ASSETS}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
-    "widget_renderer_url": f"{ASSETS}/html-manager/embed-amd.js",
     "mermaid_js_url": "",
     "mermaid_layout_elk_js_url": "",
 }
 
-# The reveal template, minus its unconditional mermaid import (a CDN request), plus the
-# book's widgets-assets-path.js (html-manager fonts next to embed-amd.js) before require.js,
-# an empty favicon (no request for /favicon.ico) and headings in their own case (the white
-# theme upper-cases them).
+# The reveal template, minus its unconditional mermaid import (a CDN request), plus an empty
+# favicon (no request for /favicon.ico) and headings in their own case (the white theme
+# upper-cases them).
 TEMPLATE_NAME = "failurelab_slides.html.j2"
 TEMPLATE = """\
 {%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block html_head_js_requirejs -%}
 <link rel="icon" href="data:,">
-<script src="ASSETS/widgets-assets-path.js"></script>
 {{ super() }}
 {%- endblock html_head_js_requirejs -%}
 {%- block html_head_css -%}
@@ -62,7 +58,7 @@ TEMPLATE = """\
 }
 </style>
 {%- endblock html_head_css -%}
-""".replace("ASSETS", ASSETS)
+"""
 
 
 @dataclass(frozen=True)
@@ -156,7 +152,7 @@ def _for_slides(cell, labels):
 
 
 def join_notebooks(paths, labels=None):
-    """One notebook holding the slide-visible cells of ``paths`` in order, with merged widget state.
+    """One notebook holding the slide-visible cells of ``paths`` in order.
 
     The first visible cell of every notebook starts a new slide (a notebook never continues the
     previous one's last slide); cells tagged ``remove-cell`` (hidden checks) are dropped.
@@ -166,7 +162,6 @@ def join_notebooks(paths, labels=None):
         raise ValueError("join_notebooks needs at least one notebook")
     labels = citation_labels() if labels is None else labels
     joined = None
-    state = {}
     for path in paths:
         if not path.is_file():
             raise ValueError(f"notebook not found: {path}")
@@ -180,11 +175,6 @@ def join_notebooks(paths, labels=None):
             raise ValueError(f"{path.name}: every cell is skipped or notes; nothing to show")
         first.metadata.setdefault("slideshow", {})["slide_type"] = "slide"
         joined.cells.extend(cells)
-        state.update(nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}))
-    if state:
-        joined.metadata["widgets"] = {
-            WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": state}
-        }
     return joined
 
 
@@ -223,21 +213,18 @@ def _exporter():
 
 def copy_assets(dest: Path) -> None:
     """Copy the vendored files a deck loads into ``dest/_vendor`` (checked against checksums)."""
-    bundles = ((vendor.DEFAULT_DEST, vendor.BOOK_FOR_SLIDES), (vendor.SLIDES_DEST, None))
-    target = Path(dest) / ASSETS
+    source, target = vendor.SLIDES_DEST, Path(dest) / ASSETS
     if target.exists():
         shutil.rmtree(target)
-    for source, keep in bundles:
-        problems = vendor.check(source)
-        if problems:
-            raise RuntimeError(
-                f"vendored files in {source} do not match checksums.json ({problems[0]}, ...); "
-                "run `python -m tools vendor`"
-            )
-        for rel in vendor.manifest_files(source):
-            if keep is None or any(rel == k or rel.startswith(k) for k in keep):
-                (target / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source / rel, target / rel)
+    problems = vendor.check(source)
+    if problems:
+        raise RuntimeError(
+            f"vendored files in {source} do not match checksums.json ({problems[0]}, ...); "
+            "run `python -m tools vendor`"
+        )
+    for rel in vendor.manifest_files(source):
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / rel, target / rel)
 
 
 def export_deck(chapter: Chapter, dest: Path, labels=None, exporter=None) -> Deck:

@@ -2,7 +2,7 @@
 
 Two tables: the pinned versions of the packages the course is built and tested with (from
 ``requirements.txt``), and one row per course notebook (in ``_toc.yml`` order): code cells,
-explorers, kernel-free twins, hidden checks, whether the committed outputs come from one
+explorers, hidden checks, whether the committed outputs come from one
 top-to-bottom run, and the execution time last measured by ``bench --output book/_data/bench.json``.
 
 ``--check`` writes nothing and exits 1 when the committed page differs from what would be written.
@@ -36,7 +36,6 @@ def notebook_row(path):
         "title": title,
         "code_cells": len(code),
         "explorers": sum(bool(re.search(r"^\w+ = \w+Explorer\(", c.source, re.MULTILINE)) for c in code),
-        "twins": sum("kernel_free_twin(" in c.source for c in code),
         "checks": sum("remove-cell" in c.metadata.get("tags", []) and "assert " in c.source
                       for c in code),
         "one_run": counts == list(range(1, len(counts) + 1)),
@@ -77,24 +76,30 @@ def render(root=ROOT):
         f"re-runs it and compares every output. Execution time: {measured}; the budget is",
         "20 s per notebook.",
         "",
-        "| Notebook | Code cells | Explorers | Kernel-free twins | Hidden checks | One clean run | Execution (s) |",
-        "|---|---|---|---|---|---|---|",
+        "| Notebook | Code cells | Explorers | Hidden checks | One clean run | Execution (s) |",
+        "|---|---|---|---|---|---|",
     ]
     for path in toc_notebooks(root):
         rel = path.relative_to(root).as_posix()
         row = notebook_row(path)
         seconds = times.get(rel, {}).get("execute_s", "–")
         lines.append(f"| [{row['title']}](../{rel}) | {row['code_cells']} | {row['explorers']} | "
-                     f"{row['twins']} | {row['checks']} | {'yes' if row['one_run'] else 'no'} | "
-                     f"{seconds} |")
-    widgets = bench.get("widgets", {})
+                     f"{row['checks']} | {'yes' if row['one_run'] else 'no'} | {seconds} |")
+    widgets, views = bench.get("widgets", {}), bench.get("views", {})
     if widgets:
         lines += ["", "## Explorer latency", "",
-                  "One update = compute + redraw, timed by the same benchmark over a sweep of each",
-                  "explorer's controls; the budget is p95 ≤ 100 ms.", "",
-                  "| Explorer | Updates | p50 (ms) | p95 (ms) |", "|---|---|---|---|"]
-        lines += [f"| {name.replace('_', ' ')} | {w['updates']} | {w['p50_ms']} | {w['p95_ms']} |"
-                  for name, w in widgets.items()]
+                  "Timed by the same benchmark over a sweep of each explorer's controls. *Browser*: a",
+                  "control change until the figure and sentence are redrawn, in headless Chromium",
+                  "with no kernel (book, decks, RISE; budget p95 ≤ 16 ms); the view also answers",
+                  "this way in JupyterLab, where Python follows in the background. *Python*: the",
+                  "reference computation of the same state (budget p95 ≤ 100 ms).", "",
+                  "| Explorer | Browser p50 (ms) | Browser p95 (ms) | View size (kB) | "
+                  "Python p50 (ms) | Python p95 (ms) |", "|---|---|---|---|---|---|"]
+        for name, w in widgets.items():
+            v = views.get(name, {})
+            lines.append(f"| {name.replace('_', ' ')} | {v.get('p50_ms', '–')} | "
+                         f"{v.get('p95_ms', '–')} | {v.get('size_kb', '–')} | {w['p50_ms']} | "
+                         f"{w['p95_ms']} |")
     return "\n".join(lines) + "\n"
 
 

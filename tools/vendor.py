@@ -5,18 +5,16 @@ and their exact versions are named once, in ``package.json`` (``mathjax2`` is Ma
 an npm alias), and locked with npm's integrity hashes in ``package-lock.json``. ``vendor`` runs
 ``npm ci --ignore-scripts`` in a scratch folder, copies only the files a page loads (the lists
 below), and writes a ``checksums.json`` next to them: the sha256 of every file, and the lock's
-integrity hash of each package they come from. Two bundles: ``book`` (require.js, the ipywidgets
-HTML manager, MathJax 3, and ``tools/widgets-assets-path.js``) and ``slides`` (reveal.js, jQuery
-and MathJax 2, which nbconvert's reveal template needs; the decks reuse require.js and the HTML
-manager of the book bundle, see ``slides.py``).
+integrity hash of each package they come from. Two bundles: ``book`` (MathJax 3) and ``slides``
+(reveal.js, require.js, jQuery and MathJax 2, which nbconvert's reveal template needs). The
+explorers need no library: their views are self-contained (``failurelab/widgets/js``).
 
 ``vendor --check`` verifies the committed files against ``checksums.json`` and
 ``package-lock.json`` without network. To change a version: edit ``package.json``, run
 ``npm install --package-lock-only --ignore-scripts``, then ``python -m tools vendor``.
 
-Pitfalls: the html-manager's Font Awesome stylesheet resolves its fonts against the page, so
-``widgets-assets-path.js`` points it at the vendored fonts; and the folder must not be called
-``_static`` (Jupyter Book 1 then adds every .js/.css under it to every page).
+Pitfall: the folder must not be called ``_static`` (Jupyter Book 1 then adds every .js/.css
+under it to every page).
 """
 
 from __future__ import annotations
@@ -41,14 +39,6 @@ NPM_TIMEOUT_S = 600
 # package.json dependency -> the files to keep: (path inside the package, destination folder
 # or file relative to the vendor folder). A source ending in "/*.ext" copies every match.
 PACKAGES = {
-    "requirejs": [("require.js", "require.js")],
-    # html-manager 1.x renders ipywidgets 8 state (state version 2.0). Its FontAwesome CSS
-    # lists woff2 first; every current browser takes woff2, so the older formats
-    # (woff/ttf/eot/svg, 2.7 MB) are left out.
-    "@jupyter-widgets/html-manager": [
-        ("dist/embed-amd.js", "html-manager/embed-amd.js"),
-        ("dist/*.woff2", "html-manager/"),
-    ],
     # The combined TeX+MathML component plus the CHTML fonts it loads relative to itself.
     "mathjax": [
         ("es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
@@ -56,10 +46,6 @@ PACKAGES = {
         ("LICENSE", "mathjax/LICENSE"),
     ],
 }
-
-# Loaded before require.js and embed-amd.js; what it fixes is explained in the file itself.
-ASSETS_PATH_NAME = "widgets-assets-path.js"
-ASSETS_PATH_SOURCE = ROOT / "tools" / ASSETS_PATH_NAME
 
 # MathJax 2: the entry point, its combined configuration, the Safe configuration + extension,
 # the TeX input and CommonHTML output jax with the operator tables and font data they load on
@@ -105,11 +91,9 @@ SLIDES_PACKAGES = {
         ("dist/jquery.min.js", "jquery/jquery.min.js"),
         ("LICENSE.txt", "jquery/LICENSE.txt"),
     ],
+    "requirejs": [("require.js", "require.js")],
     "mathjax2": MATHJAX2_FILES,
 }
-
-# The decks also load these files of the book bundle (copied next to them by `slides`).
-BOOK_FOR_SLIDES = ("require.js", "html-manager/", ASSETS_PATH_NAME)
 
 
 def sha256(path: Path) -> str:
@@ -188,8 +172,8 @@ def _copy_selected(pkg_root: Path, files, dest: Path) -> None:
 
 # bundle name -> (default folder, {package.json dependency: files}, {copied repository file: name})
 BUNDLES = {
-    "book": (DEFAULT_DEST, PACKAGES, {ASSETS_PATH_SOURCE: ASSETS_PATH_NAME}),
-    "slides": (SLIDES_DEST, SLIDES_PACKAGES, {}),
+    "book": (DEFAULT_DEST, PACKAGES),
+    "slides": (SLIDES_DEST, SLIDES_PACKAGES),
 }
 
 
@@ -202,7 +186,7 @@ def vendor(
     """
     if bundle not in BUNDLES:
         raise ValueError(f"bundle must be one of {', '.join(BUNDLES)}, got {bundle!r}")
-    default_dest, package_files, extra = BUNDLES[bundle]
+    default_dest, package_files = BUNDLES[bundle]
     dest = Path(default_dest if dest is None else dest)
     if dest.name in ("_static", "") or "_static" in dest.parts:
         raise ValueError(
@@ -219,8 +203,6 @@ def vendor(
         staging = Path(tmp)
         for key, files in package_files.items():
             _copy_selected(Path(node_modules) / key, files, staging)
-        for source, name in extra.items():
-            shutil.copyfile(source, staging / name)
         manifest = {
             "generated_by": "python -m tools vendor"
             + ("" if bundle == "book" else f" --bundle {bundle}"),

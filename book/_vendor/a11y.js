@@ -1,7 +1,7 @@
 // Accessibility fixes for markup this course does not write itself (axe-core 4.14 findings,
 // tests/test_accessibility.py). Each fix is narrow: it touches only the elements named, and
 // only when they lack what assistive technology needs; idempotent, re-applied when the DOM
-// changes (Font Awesome and the widget manager render after load). Loaded on every page
+// changes (Font Awesome renders after load). Loaded on every page
 // (html_js_files in _config.yml).
 //
 //  1. sphinx-book-theme / pydata-sphinx-theme 0.17.1
@@ -17,11 +17,6 @@
 //  3. Sphinx 7.4 bibliography: role="doc-biblioentry" is deprecated in DPUB-ARIA 1.1, so its
 //     `role="list"` parent has no valid items (axe "aria-required-children", critical): use
 //     role="listitem" as DPUB-ARIA 1.1 recommends.
-//  4. ipywidgets rendered from saved state by @jupyter-widgets/html-manager (they appear after
-//     load, so a MutationObserver applies the fixes): slider handles (role="slider") have no
-//     name (axe "aria-input-field-name") -> the widget's description label; the explorer's
-//     figure (an Image widget) has no alt (axe "image-alt") -> the explorer's "what the figure
-//     shows" readout next to it, or a generic name when there is none.
 (function () {
   "use strict";
 
@@ -57,26 +52,8 @@
     });
   }
 
-  function fixWidgets(root) {
-    root.querySelectorAll(".widget-slider, .widget-hslider, .widget-vslider").forEach(function (w) {
-      var label = text(w.querySelector(".widget-label"));
-      w.querySelectorAll('[role="slider"]:not([aria-label]):not([aria-labelledby])').forEach(function (h) {
-        h.setAttribute("aria-label", label || "slider");
-      });
-    });
-    root.querySelectorAll("img.widget-image:not([alt])").forEach(function (img) {
-      if (img.getAttribute("title")) return; // a widget tooltip already names it
-      var readout = null;
-      for (var sib = img.nextElementSibling; sib && !readout; sib = sib.nextElementSibling) {
-        if (sib.classList.contains("widget-html") && text(sib)) readout = sib;
-      }
-      img.setAttribute("alt", text(readout) || "Figure of the interactive explorer");
-    });
-  }
-
   function run() {
     fixTheme(document);
-    fixWidgets(document);
     var pending = false;
     new MutationObserver(function () {
       if (pending) return;
@@ -84,7 +61,6 @@
       window.requestAnimationFrame(function () {
         pending = false;
         fixTheme(document);
-        fixWidgets(document);
       });
     }).observe(document.body, { childList: true, subtree: true });
   }

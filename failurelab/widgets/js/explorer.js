@@ -269,8 +269,6 @@ function buildControl(control, onInput) {
   for (const el of boxes) {
     el.addEventListener(el.type === "checkbox" || el.tagName === "SELECT" ? "change" : "input",
       () => onInput(control, el));
-    // keep arrow keys and letters inside the control (JupyterLab's command mode would take them)
-    el.addEventListener("keydown", (event) => event.stopPropagation());
   }
   return {
     wrap,
@@ -297,6 +295,18 @@ const STYLE = `
 .fl-explorer .fl-extra{margin:6px 0}
 `;
 
+// Keys pressed in a control belong to it. JupyterLab, RISE and reveal.js take arrow keys and
+// letters as shortcuts in the capture phase on the document (RISE: "next slide"), before the
+// control sees them; stopping the event at the window, one step earlier, leaves the key to the
+// control's own default action (a slider steps, a box types).
+function keepKeysInControls() {
+  if (window.failurelabKeys) return;
+  window.failurelabKeys = true;
+  window.addEventListener("keydown", (event) => {
+    if (event.target instanceof Element && event.target.closest(".fl-controls")) event.stopPropagation();
+  }, true);
+}
+
 // -- mount: one explorer module on one element ----------------------------------------------
 
 function mount(el, spec, explorer, host = {}) {
@@ -314,6 +324,7 @@ function mount(el, spec, explorer, host = {}) {
   }
   const controlsBox = document.createElement("div");
   controlsBox.className = "fl-controls";
+  keepKeysInControls();
   const figure = document.createElement("div");
   figure.className = "fl-figure";
   figure.setAttribute("role", "img");
