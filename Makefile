@@ -17,7 +17,10 @@ $(STAMP): requirements.txt pyproject.toml postBuild
 
 setup: $(STAMP)  ## create or update the environment
 
+# The course's own notebooks are trusted, so their saved explorers run before any cell does
+# (in the notebook and in RISE); a notebook you write yourself stays untrusted until you run it.
 lab: $(STAMP)  ## open the course in JupyterLab (the whole repository, 1.1 open)
+	$(VENV)/bin/jupyter trust -y chapters/*/*.ipynb exercises/*.ipynb > /dev/null
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. $(LAB_OFFLINE) \
 		chapters/01_mechanism/01_size_principle.ipynb
 

@@ -314,6 +314,22 @@ def test_every_saved_explorer_has_its_html_view(doc):
     assert "widgets" not in nb.metadata
 
 
+@pytest.mark.parametrize("doc", chapter_notebooks())
+def test_saved_explorer_views_run_the_current_view_code(doc):
+    """nbval ignores explorer outputs (their widget ids change per run), so this is what proves
+    a saved view is current: its code is the package's view code (re-run `make execute`)."""
+    from failurelab.widgets.base import module_source
+
+    nb = nbformat.read(REPO_ROOT / f"{doc}.ipynb", as_version=4)
+    saved = ["".join(o["data"]["text/html"]) for c in nb.cells for o in c.get("outputs", [])
+             if EXPLORER_VIEW in "".join(o.get("data", {}).get("text/html", ""))]
+    assert saved
+    for view in saved:
+        name = json.loads(view.split('<script type="application/json">')[1].split("</script>")[0])["name"]
+        code = view.split('<script type="module">')[1]
+        assert code.startswith(module_source(name)), f"{doc}: the saved {name} view is stale"
+
+
 def test_a_widget_view_without_html_is_named_by_cell():
     nb = _without_html_view(nbformat.read(REPO_ROOT / f"{chapter_notebooks()[0]}.ipynb", as_version=4))
     missing = _views_extension().views_without_html(nb)

@@ -4,16 +4,16 @@ every control with no kernel, and refuses bad input without losing its figure.""
 from __future__ import annotations
 
 import pytest
-
-from failurelab.widgets import SizePrincipleExplorer
-from failurelab.motor_units import MUSCLE_PRESETS
 from helpers import explorer_page, text_of
+
+from failurelab.motor_units import MUSCLE_PRESETS
+from failurelab.widgets import SizePrincipleExplorer
 
 
 @pytest.fixture(scope="module")
 def size_page(browser, tmp_path_factory):
     explorer = SizePrincipleExplorer()
-    with explorer_page(browser, [explorer], tmp_path_factory.mktemp("size")) as (page, views, errors):
+    with explorer_page(browser, [explorer], tmp_path_factory.mktemp("size")) as (_page, views, errors):
         yield explorer, views[0], errors
 
 
@@ -54,3 +54,13 @@ def test_size_principle_box_refuses_bad_input_and_keeps_the_figure(size_page, ty
     assert view.params()["effort"] == 40
     box.fill("45")
     assert view.message() == "" and view.params()["effort"] == 45
+
+
+def test_markup_in_a_spec_stays_text_in_the_page(browser, tmp_path):
+    hostile = '<img src=x onerror="window.__xss = 1">'
+    explorer = SizePrincipleExplorer()
+    explorer.controls["muscle"].options[0] = (hostile, "hand")
+    with explorer_page(browser, [explorer], tmp_path) as (page, views, errors):
+        labels = views[0].locator("select option").all_inner_texts()
+        assert labels[0] == hostile
+        assert page.evaluate("window.__xss") is None and errors == []

@@ -4,6 +4,7 @@ independent formulas) and the views' update() / bad-input behaviour, for chapter
 from __future__ import annotations
 
 import io
+import json
 import math
 
 import ipywidgets as widgets
@@ -28,9 +29,8 @@ from failurelab.widgets import (
     SetExplorer,
     SetPlannerExplorer,
     SizePrincipleExplorer,
-    kernel_free_twin,
 )
-from failurelab.widgets.base import alert_html
+from failurelab.widgets.base import JS_DIR, alert_html
 from failurelab.widgets.evidence import ci_state, effect_size_state, meta_state
 from failurelab.widgets.mechanism import set_state, size_principle_state
 from failurelab.widgets.practice import how_close_state, set_plan_state
@@ -469,15 +469,13 @@ def test_every_explorer_refuses_an_unknown_control_by_name(any_explorer):
 @pytest.mark.parametrize("bad", [HOSTILE, None, [1, 2], True, 10**400, float("nan")],
                          ids=["html", "none", "list", "bool", "big-int", "nan"])
 def test_every_control_refuses_hostile_values_inline(any_explorer, bad):
-    """No traceback for any value of any control: a message naming the control, the figure
-    and the controls kept; the message echoes the value with its HTML escaped."""
+    """No traceback for any value of any control: a message naming the control, the state and
+    the controls kept (the view shows messages as text, never as markup)."""
     for name, control in any_explorer.controls.items():
-        if bad is True and (isinstance(control.value, bool) or control.value == 1):
-            continue  # a checkbox (True is valid) or a value equal to True (assert_refuses)
+        if control.kind == "button" or (bad is True and (isinstance(control.value, bool)
+                                                         or control.value == 1)):
+            continue  # a button has no value; a checkbox (True is valid) or a value equal to True
         assert_refuses(any_explorer, {name: bad}, [name])
-        assert "<img" not in any_explorer.message
-        if bad == HOSTILE:
-            assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in any_explorer.message
 
 
 def test_alert_html_escapes_its_text():
@@ -497,34 +495,43 @@ def test_log_explorer_escapes_an_exercise_name_in_its_readout():
     assert "<img" not in ex.readout
 
 
-class _EchoExplorer(Explorer):
-    """A minimal explorer whose control values and label are text with markup in it."""
-
-    def __init__(self, options):
-        self.controls = {"name": widgets.Dropdown(options=options, value=options[-1],
-                                                  description="Name <b>bold</b>")}
-        self.fig = Figure(figsize=(1, 1))
-        (self.line,) = self.fig.add_subplot().plot([0, 1], [0, 1])
-        self.dynamic = [self.line]
-        super().__init__()
-
-    def compute(self, name):
-        return {"name": name}
-
-    def draw(self, s):
-        self.line.set_ydata([0, len(s["name"])])
-
-    def describe(self, s):
-        return "shown"
+def test_explorer_html_keeps_markup_in_its_data_inert():
+    """Text in a spec (titles, labels, options) cannot end the JSON script or become markup."""
+    explorer = SizePrincipleExplorer()
+    explorer.title = HOSTILE + "</script><script>alert(2)</script>"
+    explorer.controls["muscle"].options[0] = (HOSTILE, "hand")
+    page = explorer.html()
+    assert "</script><script>alert(2)" not in page and HOSTILE not in page
+    assert page.count("</script>") == 2  # the JSON's and the module's own end tags
+    spec = page.split('<script type="application/json">')[1].split("</script>")[0]
+    assert json.loads(spec)["controls"][1]["options"][0][0] == HOSTILE
+    assert json.loads(spec) == explorer.spec()
 
 
-def test_kernel_free_twin_escapes_every_value_and_label():
-    values = [HOSTILE, "a|b & c", "plain"]
-    twin = kernel_free_twin(_EchoExplorer(values), "name", values)
-    assert HOSTILE not in twin and 'onerror="' not in twin and "<b>" not in twin
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in twin
-    assert "Name &lt;b&gt;bold&lt;/b&gt;: <output>plain</output>" in twin
-    assert twin.count('<img src="data:image/png;base64,') == len(values)
+def test_python_follows_the_view_and_the_view_follows_python():
+    """In JupyterLab the view sends its control values (widget.params); Python recomputes the
+    reference state. Python's update() moves the view's controls the same way."""
+    explorer = SizePrincipleExplorer()
+    widget = explorer.widget
+    assert widget.spec == explorer.spec() and widget.params == {"effort": 30, "muscle": "default"}
+    assert "function mount(" in widget._esm and "export default" in widget._esm
+    widget.params = {"effort": 64, "muscle": "limb"}  # as the view's save_changes() does
+    assert explorer.state["effort"] == 64 and explorer.state["muscle"] == "limb"
+    assert "at 64 % of maximal force" in explorer.readout
+    explorer.update(effort=12)
+    assert widget.params == {"effort": 12, "muscle": "limb"}
+    bundle = explorer._repr_mimebundle_()
+    assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= set(bundle)
+    assert bundle["text/html"] == explorer.html()
+
+
+def test_explorer_spec_is_plain_json_with_every_control():
+    for cls in exported_explorers():
+        explorer = quick_explorer(cls)
+        spec = explorer.spec()
+        assert json.loads(json.dumps(spec, allow_nan=False)) == spec, cls.__name__
+        assert [c["name"] for c in spec["controls"]] == list(explorer.controls), cls.__name__
+        assert (JS_DIR / f"{explorer.js}.js").is_file(), cls.__name__
 
 
 def test_widget_modules_share_helpers_only_through_base():
@@ -535,8 +542,8 @@ def test_widget_modules_share_helpers_only_through_base():
 
     import failurelab.widgets as package
 
-    helpers = {"_value", "_check_controls", "_num", "_signed", "_pct", "_slider", "slider_width",
-               "alert_html"}
+    helpers = {"_value", "_check_controls", "_num", "_signed", "_pct", "slider", "dropdown",
+               "checkbox", "button", "jsonable", "alert_html"}
     for path in Path(package.__file__).parent.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         if path.name not in ("__init__.py", "base.py"):
