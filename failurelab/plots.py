@@ -67,9 +67,30 @@ def png(fig, dpi=DPI):
     return buf.getvalue()
 
 
-def describe(text, width=76):
-    """Print a "what the figure shows" sentence wrapped to ``width`` (readable in the book too)."""
-    import textwrap
+class Described:
+    """A "what the figure shows" sentence as a notebook output: Markdown (prose in JupyterLab,
+    the book and the decks, never a block of fixed-width text), plain text elsewhere."""
 
-    words = " ".join(str(text).split()).replace(" %", "\u00a0%")  # keep "80 %" on one line
-    print(textwrap.fill(words, width, break_on_hyphens=False))
+    def __init__(self, text):
+        self.text = " ".join(str(text).split()).replace(" %", "\u00a0%")  # "80 %" on one line
+
+    def _repr_markdown_(self):
+        lead, sep, rest = self.text.partition(": ")
+        if lead.startswith("What the figure shows") and sep:
+            return f"**{lead}:** {_markdown_text(rest)}"
+        return _markdown_text(self.text)
+
+    def __repr__(self):
+        return self.text
+
+
+def _markdown_text(text):
+    """``text`` with the characters Markdown would read as markup escaped."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+
+
+def describe(text):
+    """Show a "what the figure shows" sentence under a figure (as Markdown prose)."""
+    from IPython.display import display
+
+    display(Described(text))

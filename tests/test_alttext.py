@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from failurelab import plots
 from tools import alttext
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,19 @@ def figure(source="fig", printed=None):
 
 
 def printing(text):
-    return new_code_cell("plots.describe(...)", outputs=[new_output("stream", name="stdout", text=text)])
+    return new_code_cell("print(...)", outputs=[new_output("stream", name="stdout", text=text)])
+
+
+def describing(text):
+    """A cell as ``plots.describe`` leaves it: the sentence displayed as Markdown + plain text."""
+    shown = plots.Described(text)
+    return new_code_cell("plots.describe(...)", outputs=[new_output(
+        "display_data", data={"text/markdown": shown._repr_markdown_(), "text/plain": repr(shown)})])
+
+
+def test_describe_line_from_a_displayed_sentence():
+    nb = new_notebook(cells=[figure(), describing("What the figure shows: 30 % of *units*.")])
+    assert alttext.describe_line(nb, 0) == "What the figure shows: 30 % of *units*."
 
 
 def test_describe_line_from_the_next_cell_unwrapped():

@@ -61,11 +61,16 @@ def is_figure_cell(cell) -> bool:
 
 
 def _printed(cell) -> str:
+    """What a cell printed or displayed as text (``plots.describe`` displays its sentence)."""
     parts = []
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream" and out.get("name") == "stdout":
             text = out.get("text", "")
-            parts.append("".join(text) if isinstance(text, list) else text)
+        elif out.get("output_type") == "display_data" and "text/plain" in out.get("data", {}):
+            text = out["data"]["text/plain"]
+        else:
+            continue
+        parts.append("".join(text) if isinstance(text, list) else text)
     return "".join(parts)
 
 
