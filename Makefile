@@ -7,7 +7,8 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
 	--LabApp.extension_manager=readonly
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test check lint book execute learner slides lite bench vendor lock clean
+.PHONY: setup lab test check lint book execute learner slides lite bench vendor lock clean \
+	assignments loadtest
 
 $(STAMP): requirements.txt pyproject.toml postBuild
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,6 +41,9 @@ execute: $(STAMP)  ## re-execute chapter and exercise notebooks (stores outputs 
 
 learner: $(STAMP)  ## regenerate learner copies of the exercises (never overwrites your edits)
 	$(PY) -m tools learner
+
+assignments: $(STAMP)  ## otter-grader student notebooks + autograders into _build/assignments
+	$(PY) -m tools assignments build
 
 book: $(STAMP)  ## build the HTML book (strict) into _build/html
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going

@@ -14,8 +14,8 @@ The authoring convention is the one of ``tools/learner.py`` (otter's own ``# SOL
 
 ``python -m tools assignments grade SUBMISSIONS --assignment 01_mechanism -o gradebook.csv``
 grades every ``*.ipynb`` in the folder SUBMISSIONS with otter's own grader (``otter run``), one
-submission at a time in a sandbox (``tools/grade_one.py``: as root, a new network and PID namespace,
-the unprivileged user ``nobody``, resource limits; every cell stopped after ``--cell-timeout``
+submission at a time in a sandbox (``tools/grade_one.py``: as root, new mount, network and PID namespaces,
+a read-only file system but for a scratch folder, no capabilities, resource limits; every cell stopped after ``--cell-timeout``
 seconds and the whole submission after ``--timeout``). The gradebook has one row per submission:
 a score per task, the total, and the engine's feedback per task. A submission that is not JSON,
 is another notebook, lacks a task's cell, raises or loops gets 0 for the tasks concerned with the
@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -342,9 +343,10 @@ def run_sandboxed(path: Path, autograder: Path, cell_timeout, timeout) -> dict:
         cmd = [sys.executable, str(GRADE_ONE), str(work / "autograder.zip"),
                str(work / "submission.ipynb"), str(out), "--cell-timeout", str(cell_timeout)]
         if _can_isolate():
-            # a network namespace of its own (loopback only), and a PID namespace: killing its
-            # first process ends the kernel and everything the submission started
-            cmd = ["unshare", "--net", "--pid", "--fork", "--kill-child", *cmd, "--drop-to-nobody"]
+            # namespaces of its own: mounts (all read-only but the scratch folder), network
+            # (loopback only) and PIDs (killing its first process ends the kernel and everything
+            # the submission started)
+            cmd = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", *cmd, "--isolate"]
         try:
             proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=timeout,
                                   env=_sandbox_env(work), check=False, start_new_session=True)
@@ -375,16 +377,18 @@ def _sandbox_env(work: Path) -> dict:
 
 
 def grade_folder(folder: Path, assignment: Assignment, cell_timeout=CELL_TIMEOUT_S,
-                 timeout=SUBMISSION_TIMEOUT_S, progress=print) -> list[Graded]:
-    """Grade every ``*.ipynb`` in ``folder`` (sorted by name)."""
+                 timeout=SUBMISSION_TIMEOUT_S, jobs=1, progress=print) -> list[Graded]:
+    """Grade every ``*.ipynb`` in ``folder``, ``jobs`` at a time; results sorted by file name."""
     found = sorted(p for p in Path(folder).iterdir() if p.suffix == ".ipynb" and p.is_file())
-    results = []
-    for path in found:
+
+    def one(path):
         graded = grade_submission(path, assignment, cell_timeout, timeout)
         progress(f"graded {path.name}: {graded.total:g} of {len(assignment.tasks)}"
                  + (f" ({graded.problem})" if graded.problem else ""))
-        results.append(graded)
-    return results
+        return graded
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, found))
 
 
 def write_gradebook(results: list[Graded], tasks: list, path: Path) -> None:
@@ -432,6 +436,7 @@ def register(sub):
     g.add_argument("-o", "--output", type=Path, default=Path("gradebook.csv"))
     g.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT_S)
     g.add_argument("--timeout", type=int, default=SUBMISSION_TIMEOUT_S)
+    g.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
     g.set_defaults(func=_run_grade)
 
 
@@ -465,7 +470,7 @@ def _run_grade(args):
     if not _can_isolate():
         print("assignments: not root (or no `unshare`): submissions run with resource limits and "
               "timeouts, but without their own network and process namespaces", file=sys.stderr)
-    results = grade_folder(args.submissions, assignment, args.cell_timeout, args.timeout)
+    results = grade_folder(args.submissions, assignment, args.cell_timeout, args.timeout, args.jobs)
     write_gradebook(results, assignment.tasks, args.output)
     print(f"wrote {args.output} ({len(results)} submissions)")
     return 0

@@ -1,15 +1,18 @@
 """Grade one submission with otter-grader, inside the sandbox ``tools/assignments.py`` sets up.
 
     python tools/grade_one.py AUTOGRADER.zip SUBMISSION.ipynb RESULT.json [--cell-timeout S]
-                              [--drop-to-nobody]
+                              [--isolate]
 
 A script on its own (it imports nothing from ``tools``): ``assignments grade`` starts it, as root
-inside new network and PID namespaces (``unshare --net --pid --fork --kill-child``). With
-``--drop-to-nobody`` it brings up the namespace's loopback interface (the kernel talks to the
-grader over it; nothing else is reachable), hands its scratch folder to the user ``nobody`` and
-becomes that user. Then it sets resource limits, and runs otter's non-containerised grader
-(``otter run``'s ``otter.run.main``) with every cell stopped (interrupted) after
-``--cell-timeout`` seconds, so a loop costs its own task and the next cells still run.
+inside new mount, network and PID namespaces (``unshare --mount --net --pid --fork --kill-child``).
+With ``--isolate`` it brings up the namespace's loopback interface (the kernel talks to the grader
+over it; nothing else is reachable), makes every file system read-only except its own scratch
+folder, and starts itself again through ``setpriv`` with no capabilities left (so nothing can
+remount, reach another network or leave the namespaces). (Not as the user ``nobody``: the
+interpreter may live where only root can read, e.g. under /root/.pyenv.) Then it sets resource
+limits and runs otter's non-containerised grader (``otter run``'s ``otter.run.main``) with every
+cell stopped (interrupted) after ``--cell-timeout`` seconds, so a loop costs its own task and the
+next cells still run.
 
 RESULT.json: ``{"questions": {name: {score, possible, message}}, "timed_out_tasks": [...],
 "error_tasks": {task: "ZeroDivisionError"}}``, or ``{"error": reason}`` when otter refused
@@ -24,12 +27,13 @@ import json
 import os
 import re
 import resource
+import shutil
 import socket
 import struct
+import subprocess
 import sys
 from pathlib import Path
 
-NOBODY = 65534
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
 LIMITS = {  # per process; generous for the exercises, small enough to stop a runaway
     resource.RLIMIT_AS: 6 * 2**30,
@@ -47,18 +51,36 @@ def loopback_up():
         fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sh14x", b"lo", flags | IFF_UP))
 
 
-def become_nobody(work: Path):
-    for path in [work, *work.rglob("*")]:
-        os.chown(path, NOBODY, NOBODY)
-    os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
-    resource.setrlimit(resource.RLIMIT_NPROC, (512, 512))
+def read_only_except(work: Path):
+    """Remount every file system read-only in this (new) mount namespace, except ``work``."""
+    work = str(work.resolve())
+    subprocess.run(["mount", "--bind", work, work], check=True)
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        points = sorted({line.split()[4] for line in f})
+    for point in points:
+        if point == work or point.startswith(("/proc", "/sys", "/dev")):
+            continue
+        subprocess.run(["mount", "-o", "remount,bind,ro", point], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    probe = Path("/usr/.failurelab-sandbox-probe")
+    try:
+        probe.touch()
+    except OSError:
+        return
+    probe.unlink()
+    raise SystemExit("sandbox: the file system is still writable; not grading")
+
+
+def drop_capabilities(argv):
+    """Start this script again with no capabilities (root's uid stays; nothing it may change)."""
+    setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+    os.execv(setpriv, [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs",
+                       sys.executable, os.path.abspath(__file__), *argv])
 
 
 def limit_resources():
     for which, value in LIMITS.items():
-        soft, hard = resource.getrlimit(which)
+        _soft, hard = resource.getrlimit(which)
         cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(which, (cap, cap))
 
@@ -107,12 +129,13 @@ def main(argv=None):
     p.add_argument("submission", type=Path)
     p.add_argument("result", type=Path)
     p.add_argument("--cell-timeout", type=int, default=60)
-    p.add_argument("--drop-to-nobody", action="store_true")
+    p.add_argument("--isolate", action="store_true")
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = p.parse_args(argv)
-    work = args.submission.parent
-    if args.drop_to_nobody and os.geteuid() == 0:
+    if args.isolate:
         loopback_up()
-        become_nobody(work)
+        read_only_except(args.submission.parent)
+        drop_capabilities([a for a in argv if a != "--isolate"])
     limit_resources()
     for d in ("HOME", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
         if d in os.environ:
