@@ -208,3 +208,69 @@ def harmonised_meta_analyses():
     table["harmonised_ci_low"] = low.where(sign > 0, high)
     table["harmonised_ci_high"] = high.where(sign > 0, low)
     return table
+
+
+SECONDARY = "secondary, verify before quoting"
+#: Order of the subgroups in the course's forest plots of the published estimates.
+_SUBGROUP_ORDER = {"all studies": 0, "Theme B: other definitions of set failure": 0.5,
+                   "volume not equated": 1, "volumes not equalised": 1, "volume equated": 2,
+                   "compound exercises: squat": 3, "compound exercises: bench press": 3.1,
+                   "isolated exercises": 3.2, "resistance-trained participants": 4}
+#: Refalo 2023's Table 3 moderator subgroups (volume, load): tabulated, not plotted.
+MODERATOR_ROWS = ("refalo2023-volume-equated", "refalo2023-volume-not-equated",
+                  "refalo2023-lower-load", "refalo2023-higher-load")
+_DEFINITIONS = {"momentary muscular failure": "momentary failure (Theme A)",
+                "set failure (definitions other than momentary muscular failure)":
+                    "other definitions (Theme B)"}
+
+
+def short_name(study):
+    """'Grgic et al. 2022' -> 'Grgic 2022'."""
+    return study.replace(" et al.", "")
+
+
+def interval(est, low, high, places=2):
+    """'0.22 (-0.11 to 0.55)', or the estimate alone when no CI is published."""
+    if pd.isna(est):
+        return "not reported"
+    if pd.isna(low):
+        return f"{est:.{places}f} (no CI)"
+    return f"{est:.{places}f} ({low:.{places}f} to {high:.{places}f})"
+
+
+def analysis_name(row):
+    """A row's subgroup, or the definition of failure where the review split by it (Refalo 2023)."""
+    if row["comparison"] not in ("failure vs non-failure", "set failure vs non-failure"):
+        name = row["comparison"].split(" vs ")[0]
+        return _DEFINITIONS.get(name, name)
+    subgroup = row["subgroup"].replace(" (Table 3 moderator subgroup)", "")
+    return "overall" if subgroup == "all studies" else subgroup
+
+
+def published_estimates():
+    """The strength and hypertrophy rows of :func:`harmonised_meta_analyses` that the course's
+    forest plots show (every pooled estimate but Refalo 2023's moderator subgroups), ordered
+    strength first, overall first, with the columns a plot needs: ``label`` (review, analysis,
+    k; "*" when k is secondary), ``est``/``lo``/``hi`` (course sign), ``secondary`` (hollow
+    marker) and ``text`` (the interval, plus the published value where the sign was flipped)."""
+    table = harmonised_meta_analyses()
+    rows = table[table["outcome"].isin(["strength", "hypertrophy"])
+                 & table["harmonised_estimate"].notna()
+                 & ~table["id"].isin(MODERATOR_ROWS)].copy()
+    rows["rank"] = rows["subgroup"].map(_SUBGROUP_ORDER).fillna(5)
+    rows = rows.sort_values(["outcome", "rank", "study"], ascending=[False, True, True])
+
+    def label(row):
+        name = f"{short_name(row['study'])}: {analysis_name(row)}"
+        if pd.isna(row["k"]):
+            return name
+        return f"{name}, k = {row['k']}" + ("*" if row["k_n_verification"] == SECONDARY else "")
+
+    rows["label"] = rows.apply(label, axis=1)
+    rows["secondary"] = rows["verification"] == SECONDARY
+    rows["est"], rows["lo"], rows["hi"] = (rows["harmonised_estimate"], rows["harmonised_ci_low"],
+                                           rows["harmonised_ci_high"])
+    rows["text"] = [interval(r.est, r.lo, r.hi) + ("" if r.favours_failure_sign == 1 else
+                                                   f"; published {r.estimate:+.2f}")
+                    for r in rows.itertuples()]
+    return rows

@@ -1,8 +1,9 @@
-"""One figure style for the course: Okabe-Ito colours, readable fonts, fixed layouts.
+"""One figure style for the course: Okabe-Ito colours, fonts readable on a phone, fixed layouts.
 
-Okabe M, Ito K (2008). Color Universal Design: a colour-blind-safe palette. Figures that
-explorers redraw keep one fixed layout (no tight bbox, no constrained layout per draw), so an
-update costs one PNG render.
+Okabe M, Ito K (2008). Color Universal Design: a colour-blind-safe palette. A phone shows a
+figure about 358 px wide; for its smallest text to stay at 10 px or more there, a figure is at
+most :data:`MAX_WIDTH_IN` wide and no text is smaller than :data:`MIN_FONT_PT` (panels that do
+not fit side by side are stacked).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import io
 
 import matplotlib
 import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.lines import Line2D
 
 OKABE_ITO = {
     "black": "#000000",
@@ -26,13 +29,25 @@ OKABE_ITO = {
 #: Sequential colour map for continuous values (perceptually uniform, colour-blind safe).
 SEQUENTIAL = "viridis"
 DPI = 100
+PHONE_FIGURE_PX = 358  # the width a 390 px phone screen gives a book figure
+MIN_FONT_PT = 12
+MAX_WIDTH_IN = 5.8  # 12 pt = 16.7 px at 100 dpi, shown at 358 / 580 of that: 10.3 px
+
+
+def smallest_text_px(width_in, font_pt=MIN_FONT_PT, shown_px=PHONE_FIGURE_PX):
+    """Rendered px of ``font_pt`` text in a figure ``width_in`` wide shown ``shown_px`` wide."""
+    return font_pt * DPI / 72 * min(1.0, shown_px / (width_in * DPI))
+
 
 STYLE = {
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
+    "font.size": MIN_FONT_PT,
+    "axes.titlesize": MIN_FONT_PT + 1,
+    "axes.labelsize": MIN_FONT_PT,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
+    "legend.fontsize": MIN_FONT_PT,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": matplotlib.cycler(color=[OKABE_ITO[c] for c in
@@ -48,7 +63,7 @@ def use_style():
     plt.rcParams.update(STYLE)
 
 
-def figure(ncols=1, nrows=1, size=(9.0, 3.6), margins=None, **subplot_kw):
+def figure(ncols=1, nrows=1, size=(MAX_WIDTH_IN, 3.6), margins=None, **subplot_kw):
     """A figure with a fixed layout; returns (fig, axes). Not registered with pyplot."""
     from matplotlib.figure import Figure
 
@@ -94,3 +109,49 @@ def describe(text):
     from IPython.display import display
 
     display(Described(text))
+
+
+# -- forest plots of published estimates (chapter 2.4 and the answer page) ---------------------
+
+def mark(ax, x, y, colour, secondary, size=7):
+    """A point: filled if verified (abstract or full text), hollow if secondary."""
+    ax.plot(x, y, "o", ms=size, mec=colour, mfc="white" if secondary else colour, mew=1.8,
+            zorder=3)
+
+
+def forest_rows(ax, blocks, xlim, xlabel, title, header="estimate (95 % CI)", fontsize=9,
+                marker=7):
+    """Blocks of rows [(name, colour, rows)]; rows have label, est, lo, hi, secondary, text
+    (as :func:`failurelab.data.published_estimates`). ``header=None`` leaves out the text column."""
+    n = sum(len(rows) + 1 for _, _, rows in blocks)
+    y, ticks, names = n, [], []
+    for name, colour, rows in blocks:
+        ax.text(-0.02, y, name, transform=ax.get_yaxis_transform(), ha="right", va="center",
+                fontweight="bold", color=colour, fontsize=fontsize + 1)
+        y -= 1
+        for r in rows.itertuples():
+            if pd.notna(r.lo):
+                ax.hlines(y, r.lo, r.hi, color=colour, lw=2)
+            mark(ax, r.est, y, colour, r.secondary, size=marker)
+            if header:
+                ax.text(1.03, y, r.text, transform=ax.get_yaxis_transform(), va="center",
+                        fontsize=fontsize)
+            ticks.append(y)
+            names.append(r.label)
+            y -= 1
+    if header:
+        ax.text(1.03, n, header, transform=ax.get_yaxis_transform(), va="center",
+                fontsize=fontsize, fontweight="bold")
+    ax.axvline(0, color=OKABE_ITO["black"], lw=0.8)
+    ax.set_yticks(ticks, names, fontsize=fontsize)
+    ax.set(ylim=(0.4, n + 0.6), xlim=xlim, xlabel=xlabel, title=title)
+
+
+def verification_legend(fig, y=0.035, fontsize=9, ncol=2):
+    """Legend of the markers: filled = verified, hollow = secondary."""
+    grey = OKABE_ITO["grey"]
+    fig.legend(handles=[Line2D([], [], marker="o", ls="", color=grey, ms=7,
+                               label="verified (abstract or full text)"),
+                        Line2D([], [], marker="o", ls="", mec=grey, mfc="white", mew=1.8,
+                               ms=7, label="secondary, verify before quoting")],
+               loc="lower center", bbox_to_anchor=(0.5, y), ncol=ncol, fontsize=fontsize)

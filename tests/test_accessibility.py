@@ -116,7 +116,7 @@ def test_bad_images_flags_paths_and_empty_alt():
 # At phone width the theme's layout (collapsed sidebar, header, search) is the same on every
 # page; axe checks it on one page of each kind (tests/test_browser.py opens every chapter
 # page at phone width too). At desktop width every page is audited.
-PHONE_SAMPLE = ("book/intro.html", "chapters/01_mechanism/01_size_principle.html",
+PHONE_SAMPLE = ("book/answer.html", "book/intro.html", "chapters/01_mechanism/01_size_principle.html",
                 "chapters/03_practice/04_monitoring.html", "exercises/02_evidence.html",
                 "book/bibliography.html", "book/instructor/index.html")
 

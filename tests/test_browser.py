@@ -16,6 +16,7 @@ from helpers import KNOWN_JB1_ERRORS, VIEWPORTS, book_pages, open_page
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 PAGES = {
+    "answer": "book/answer.html",
     "intro": "book/intro.html",
     "size_principle": "chapters/01_mechanism/01_size_principle.html",
     "fatigue_across_a_set": "chapters/01_mechanism/02_fatigue_across_a_set.html",
@@ -142,6 +143,38 @@ def test_every_explorer_control_responds_without_a_kernel(browser, site, name):
         assert [f for f in failed if "favicon.ico" not in f] == []
         assert not [e for e in errors if not any(k in e for k in KNOWN_JB1_ERRORS)
                     and not e.startswith("Failed to load resource")]
+    finally:
+        context.close()
+
+
+ANSWER_WORDS = 450  # budget for the answer page (the book's first page)
+FIGURE_TEXT_PX = 10  # the smallest figure text a phone must render
+# The rendered size of a figure's smallest text: figures are drawn at 100 dpi, so an 11 pt
+# font is 11 * 100 / 72 px in the PNG; the page shows the PNG at width/naturalWidth of that.
+SMALLEST_FONT_PT = 11
+
+
+def test_answer_page_puts_the_bottom_line_on_a_phones_first_screen(browser, site):
+    """At 390 px the four lines of the bottom line (with their tags) are on the first screen;
+    the page is short; its figure's text is at least 10 px as rendered."""
+    context, page, failed, errors = open_page(browser, f"{site}/{PAGES['answer']}", VIEWPORTS["phone"])
+    try:
+        article = page.locator("article.bd-article")
+        words = len(article.inner_text().split())
+        print(f"answer page: {words} words")
+        assert words <= ANSWER_WORDS
+        items = article.locator("ol").first.locator(":scope > li")
+        assert items.count() == 4
+        screen = VIEWPORTS["phone"]["height"]
+        for i in range(4):
+            box = items.nth(i).bounding_box()
+            assert box["y"] + box["height"] <= screen, f"line {i + 1} is below the first screen"
+            assert items.nth(i).locator(".sd-badge").count() >= 1, f"line {i + 1} has no tag"
+        figure = article.locator("img").first
+        scale = figure.evaluate("img => img.getBoundingClientRect().width / img.naturalWidth")
+        assert SMALLEST_FONT_PT * 100 / 72 * scale >= FIGURE_TEXT_PX, scale
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        assert [f for f in failed if "favicon.ico" not in f] == []
     finally:
         context.close()
 

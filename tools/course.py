@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("chapters/*/*.ipynb", "exercises/*.ipynb")
+SOURCES = ("book/*.ipynb", "chapters/*/*.ipynb", "exercises/*.ipynb")
 # The JupyterLite build tools, installed into their own venv by `python -m tools lite`.
 LITE_PACKAGES = ("jupyterlite-core==0.8.6", "jupyterlite-pyodide-kernel==0.8.6")
 _PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)")
@@ -33,12 +33,12 @@ class Chapter:
 
 
 def course_notebooks(root=ROOT):
-    """The chapter and exercise source notebooks, in a stable order."""
+    """The course's source notebooks (the answer page, chapters, exercises), in a stable order."""
     return sorted(p for pattern in SOURCES for p in Path(root).glob(pattern))
 
 
 def toc_notebooks(root=ROOT):
-    """Notebook paths listed in ``_toc.yml``, in reading order."""
+    """Notebook paths listed in ``_toc.yml`` (the root page first), in reading order."""
     found = []
 
     def walk(entries):
@@ -48,7 +48,8 @@ def toc_notebooks(root=ROOT):
                 found.append(path)
             walk(entry.get("sections", []) + entry.get("chapters", []))
 
-    walk(yaml.safe_load((Path(root) / "_toc.yml").read_text())["parts"])
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text())
+    walk([{"file": toc["root"]}, *toc["parts"]])
     return found
 
 

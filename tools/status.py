@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import reader
 from .course import LITE_PACKAGES, ROOT, pinned_versions, toc_notebooks
 from .generated import write_or_check
 
@@ -40,6 +41,30 @@ def notebook_row(path):
                       for c in code),
         "one_run": counts == list(range(1, len(counts) + 1)),
     }
+
+
+def reader_section(root=ROOT):
+    """What a reader meets, per chapter notebook (``tools/reader.py``; the tests hold it)."""
+    measures = [m for m in reader.course(root) if m.path.startswith(("chapters/", "book/"))]
+    core = reader.core_path(measures)
+    lines = ["", "## Reading", "",
+             (f"Core path: {core['notebooks']} notebooks, {core['words']:,} words, about "
+             f"{core['minutes']} minutes at {reader.WORDS_PER_MINUTE} words a minute (budget "
+             f"{reader.CORE_WORDS:,} words, about 90 minutes). Visible code: cells a book reader "
+             "sees. Try this: steps with a prediction and a collapsed answer / steps. Thinks: "
+             "with a model answer / questions. Printed: sentences shown as fixed-width text."),
+             "", ("| Notebook | Core | Words | Badge (min) | Visible code | Try this | Thinks | "
+             "Notice that | Printed | Cut cells | Widest figure (px) |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for m in measures:
+        badge = (f"{m.badge_reading_min} / {m.badge_explorer_min}"
+                 if m.badge_reading_min is not None else "–")
+        lines.append(f"| {m.path.split('/')[-1].removesuffix('.ipynb')} | "
+                     f"{'yes' if m.core else ''} | {m.words:,} | {badge} | {m.visible_code} | "
+                     f"{min(m.try_predicted, m.try_answered)} / {m.try_steps} | "
+                     f"{m.think_answers} / {m.thinks} | {m.notice_that} | {m.printed_prose} | "
+                     f"{m.truncated_cells} | {m.widest_figure_px} |")
+    return lines
 
 
 def render(root=ROOT):
@@ -85,6 +110,7 @@ def render(root=ROOT):
         seconds = times.get(rel, {}).get("execute_s", "–")
         lines.append(f"| [{row['title']}](../{rel}) | {row['code_cells']} | {row['explorers']} | "
                      f"{row['checks']} | {'yes' if row['one_run'] else 'no'} | {seconds} |")
+    lines += reader_section(root)
     widgets, views = bench.get("widgets", {}), bench.get("views", {})
     if widgets:
         lines += ["", "## Explorer latency", "",
@@ -93,8 +119,8 @@ def render(root=ROOT):
                   "with no kernel (book, decks, RISE; budget p95 ≤ 16 ms); the view also answers",
                   "this way in JupyterLab, where Python follows in the background. *Python*: the",
                   "reference computation of the same state (budget p95 ≤ 100 ms).", "",
-                  "| Explorer | Browser p50 (ms) | Browser p95 (ms) | View size (kB) | "
-                  "Python p50 (ms) | Python p95 (ms) |", "|---|---|---|---|---|---|"]
+                  ("| Explorer | Browser p50 (ms) | Browser p95 (ms) | View size (kB) | "
+                  "Python p50 (ms) | Python p95 (ms) |"), "|---|---|---|---|---|---|"]
         for name, w in widgets.items():
             v = views.get(name, {})
             lines.append(f"| {name.replace('_', ' ')} | {v.get('p50_ms', '–')} | "

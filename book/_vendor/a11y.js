@@ -14,7 +14,9 @@
 //  2. myst-nb "hide-input" toggles: aria-label "Toggle hidden content" differs from the
 //     visible "Show code cell source" (label-content-name-mismatch): the visible text becomes
 //     the name (the hidden alternative is display:none, so it is not read).
-//  3. Sphinx 7.4 bibliography: role="doc-biblioentry" is deprecated in DPUB-ARIA 1.1, so its
+//  3. Tables: each cell gets its column's header text as data-label, which course.css shows
+//     before the cell when a phone turns the rows into cards.
+//  4. Sphinx 7.4 bibliography: role="doc-biblioentry" is deprecated in DPUB-ARIA 1.1, so its
 //     `role="list"` parent has no valid items (axe "aria-required-children", critical): use
 //     role="listitem" as DPUB-ARIA 1.1 recommends.
 (function () {
@@ -49,6 +51,16 @@
     });
     root.querySelectorAll('[role="doc-biblioentry"]').forEach(function (el) {
       el.setAttribute("role", "listitem");
+    });
+    // course.css shows tables as cards on phones: each cell names its column
+    root.querySelectorAll("article.bd-article table").forEach(function (table) {
+      var heads = Array.from(table.querySelectorAll("thead tr:last-child th")).map(text);
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.from(row.children).forEach(function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+        });
+      });
     });
   }
 
