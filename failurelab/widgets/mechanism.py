@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-import matplotlib as mpl
+import math
+from functools import lru_cache
+
 import numpy as np
 
-from .. import plots
 from ..fatigue import simulate_set
 from ..motor_units import FUSION_KNEE, MUSCLE_PRESETS, muscle_preset
+from ..validation import choice
 from .base import Explorer, _check_controls, _pct, _value, dropdown, slider
-
-C = plots.OKABE_ITO
-
 
 # -- size principle ----------------------------------------------------------------------------
 
@@ -100,73 +98,65 @@ def set_state(load, rir):
                 full_recruitment_rep=float(reps[full[0]]) if full.size else float("nan"))
 
 
+RIR_MAX = 10  # the RIR slider's top
+SERIES_POINTS = 120  # samples drawn per load (the numbers in the text use every sample)
+
+
+@lru_cache(maxsize=1)
+def set_grid():
+    """Every offered load simulated once, for the browser view: per load (key: % 1RM) the
+    series to draw (rep position, recruited share of twitch force, excitation and capacity,
+    downsampled to about SERIES_POINTS samples, 4 decimals), the reps to failure, the rep
+    from which the whole pool is recruited, the capacity at failure and, for every RIR the
+    slider offers below the reps to failure, the recruited share and capacity at the stop."""
+    out = {}
+    for load in LOADS:
+        st = set_state(load, 0)
+        s, reps = st["set"], st["reps"]
+        keep = np.unique(np.r_[np.arange(0, len(reps), math.ceil(len(reps) / SERIES_POINTS)),
+                               len(reps) - 1])
+        stops = [simulate_set(load / 100, rir)
+                 for rir in range(min(RIR_MAX, s.reps_possible - 1) + 1)]
+        out[str(load)] = dict(
+            reps_possible=s.reps_possible, full_recruitment_rep=st["full_recruitment_rep"],
+            capacity_at_failure=float(s.sustained.capacity[-1]),
+            share_at_stop=[x.share_at_stop for x in stops],
+            capacity_at_stop=[x.capacity_at_stop for x in stops],
+            series={k: np.round(v[keep], 4) for k, v in (
+                ("rep", reps), ("share", st["share"]), ("excitation", st["excitation"]),
+                ("capacity", st["capacity"]))})
+    return dict(sets=out)
+
+
 class SetExplorer(Explorer):
-    """Load and reps in reserve -> recruitment, excitation and remaining capacity over the set."""
+    """Load and reps in reserve -> recruitment, excitation and remaining capacity over the set.
+
+    Potvin & Fuglevand 2017's model (doi:10.1371/journal.pcbi.1005581) with the course's set
+    mapping (:mod:`failurelab.fatigue`). Every offered load is simulated once in Python
+    (:func:`set_grid`: the series to draw, downsampled, and the exact numbers of every stop);
+    the view picks the load and stops the set at the RIR. :func:`set_state` is the reference.
+    """
+
+    js = "set_to_failure"
+    title = "Set-to-failure explorer"
 
     def __init__(self, load=30, rir=3, warm=True):
         self.controls = dict(
-            load=widgets.SelectionSlider(options=list(LOADS), value=load, description="Load (% 1RM)",
-                                         style={"description_width": "initial"},
-                                         layout=widgets.Layout(width="360px", max_width="100%"),
-                                         continuous_update=False),
-            rir=widgets.IntSlider(value=rir, min=0, max=10, description="Stop at RIR",
-                                  style={"description_width": "initial"},
-                                  layout=widgets.Layout(width="320px", max_width="100%"),
-                                  continuous_update=False),
+            load=slider("load", "Load (% 1RM)", load, LOADS[0], LOADS[-1], LOADS[1] - LOADS[0]),
+            rir=slider("rir", "Stop at RIR", rir, 0, RIR_MAX, 1),
         )
-        if warm:  # simulate every offered load once, so that moving a slider only redraws
-            for p in LOADS:
-                simulate_set(p / 100, 0)
-        self._build_figure()
+        if warm:  # simulate every offered load now, not when the view is first shown
+            set_grid()
         super().__init__()
 
     def compute(self, load, rir):
-        _check_controls(self, dict(rir=rir))
+        _check_controls(self, dict(load=load, rir=rir))
+        choice("load", load, LOADS, what=f"one of the loads this explorer offers ({LOADS[0]}, "
+               f"{LOADS[1]}, ..., {LOADS[-1]} % 1RM)")
         return set_state(load, rir)
 
-    def _build_figure(self):
-        self.fig, (ax_rec, ax_cap) = plots.figure(2, size=(9.5, 4.0),
-                                                  margins=dict(left=0.07, right=0.98, bottom=0.14,
-                                                               top=0.78, wspace=0.25))
-        (self.share_line,) = ax_rec.plot([], [], color=C["blue"], lw=2,
-                                         label="Pool's twitch force recruited")
-        (self.exc_line,) = ax_rec.plot([], [], color=C["orange"], lw=2, ls="--",
-                                       label="Excitation (of maximal)")
-        (self.cap_line,) = ax_cap.plot([], [], color=C["green"], lw=2, label="Capacity (max force now)")
-        (self.load_line,) = ax_cap.plot([], [], color=C["black"], lw=1, ls=":", label="Load")
-        self.stops = [ax.axvline(0, color=C["vermillion"], lw=1.5) for ax in (ax_rec, ax_cap)]
-        self.reserve = [ax.axvspan(0, 1, color=C["grey"], alpha=0.25, lw=0) for ax in (ax_rec, ax_cap)]
-        ax_rec.set(ylim=(0, 1.05), ylabel="Fraction")
-        ax_cap.set(ylim=(0, 1.05), ylabel="Fraction of rested max force")
-        for ax in (ax_rec, ax_cap):
-            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-            # static axis title: the axis itself is redrawn with each load (its ticks change)
-            ax.text(0.5, -0.13, "Repetition", transform=ax.transAxes, ha="center", va="top")
-        # one legend above the panels, outside the data, so it stays in the static background
-        self.fig.legend(handles=[self.share_line, self.exc_line, self.cap_line, self.load_line],
-                        loc="upper center", bbox_to_anchor=(0.5, 0.905), ncol=4, fontsize=9)
-        self.title = self.fig.suptitle("", fontsize=12, y=0.98)
-        self.ax_rec, self.ax_cap = ax_rec, ax_cap
-        self.dynamic = [ax_rec.xaxis, ax_cap.xaxis, *self.reserve, self.share_line, self.exc_line,
-                        self.cap_line, self.load_line, *self.stops, self.title]
-
-    def draw(self, st):
-        s = st["set"]
-        reps = st["reps"]
-        self.share_line.set_data(reps, st["share"])
-        self.exc_line.set_data(reps, st["excitation"])
-        self.cap_line.set_data(reps, st["capacity"])
-        self.load_line.set_data([0, reps[-1]], [st["load"]] * 2)
-        end = reps[-1]
-        for ax in (self.ax_rec, self.ax_cap):
-            ax.set_xlim(0, end * 1.02)
-        for line in self.stops:
-            line.set_xdata([s.reps_done] * 2)
-        for span in self.reserve:
-            span.set_x(s.reps_done)
-            span.set_width(end - s.reps_done)
-        self.title.set_text(f"{_pct(s.load)} 1RM: stop after {s.reps_done} of {s.reps_possible} reps "
-                            f"({s.rir} in reserve, grey: not performed)")
+    def data(self):
+        return set_grid()
 
     def describe(self, st):
         s = st["set"]

@@ -9,6 +9,7 @@ reps_to_failure` (the chapter-1 model, a teaching mapping).
 
 from __future__ import annotations
 
+import html
 import math
 from functools import lru_cache
 
@@ -22,11 +23,14 @@ from .. import plots
 from ..dosing import ASSUMPTIONS, Exercise, set_fatigue, set_stimulus, weekly_plan
 from ..fatigue import reps_to_failure
 from ..practice import REPS_AT_LOAD, formula_spread, simulate_rir_error
-from ..validation import flag
-from .base import Explorer, _check_controls, _num, _pct, _slider, _value
+from ..validation import choice, fail, flag
+from .base import Explorer, _check_controls, _num, _pct, _slider, _value, slider
 
 C = plots.OKABE_ITO
 SIM_LABEL = "teaching simulation \u2014 bias from Halperin 2022, spread assumed"
+#: Halperin et al. 2022's pooled under-prediction of RIR (reps; doi:10.1007/s40279-021-01559-x,
+#: 95 % CI 0.17-1.73): the default bias of practice.simulate_rir_error
+PUBLISHED_BIAS = 0.95
 MODEL_LABEL = "chapter-1 model (teaching mapping)"
 
 
@@ -73,89 +77,62 @@ def how_close_state(reported_rir=2, n=200, seed=4, bias=0.95):
                 curve=(np.array(REPORTED), mean_curve, sd_curve))
 
 
-#: fixed histogram height (the axis is never redrawn); a taller bar is cut and labelled
+#: histogram height; a taller bar is cut and labelled
 SHARE_TOP = 0.5
+BIASES = tuple(round(0.01 * i, 2) for i in range(201))  # the bias slider: 0 to 2 reps
+
+
+@lru_cache(maxsize=8)
+def how_close_grid(n=200, seed=4):
+    """Every reported RIR (0-6) x bias (BIASES) of the explorer, simulated as
+    :func:`how_close_state` does, for the browser view. ``grid[reported][i]`` (bias BIASES[i]):
+    the index of the first non-empty bin of HIST_BINS, the counts from there to the last
+    non-empty one, the mean and SD of the true RIR, and the numbers of sets at least 1 rep
+    further from failure than reported, closer to failure, and at failure (true RIR 0)."""
+    grid = []
+    for reported in REPORTED:
+        row = []
+        for bias in BIASES:
+            sim = simulate_rir_error(reported, n=n, seed=seed, bias=bias)
+            true = sim.true_rir
+            counts, _ = np.histogram(np.clip(true, None, HIST_BINS[-1] - 1e-9), bins=HIST_BINS)
+            first, last = np.flatnonzero(counts)[[0, -1]]
+            row.append([int(first), counts[first:last + 1], float(true.mean()),
+                        float(true.std(ddof=1)), int(np.sum(sim.error >= 1)),
+                        int(np.sum(sim.error < 0)), int(np.sum(true == 0))])
+        grid.append(row)
+    return dict(n=n, bins=HIST_BINS, share_top=SHARE_TOP, grid=grid, label=SIM_LABEL,
+                published_bias=PUBLISHED_BIAS)
 
 
 class HowCloseExplorer(Explorer):
-    """Reported RIR and the assumed bias -> where the true RIR of such sets may lie."""
+    """Reported RIR and the assumed bias -> where the true RIR of such sets may lie.
+
+    A TEACHING SIMULATION (:func:`failurelab.practice.simulate_rir_error`): only the 0.95-rep
+    bias is published (Halperin et al. 2022, doi:10.1007/s40279-021-01559-x), the spread is
+    assumed. Every reported RIR x bias is simulated in Python (:func:`how_close_grid`); the
+    view draws the chosen one. :func:`how_close_state` is the reference.
+    """
+
+    js = "how_close"
+    title = "How close was I? (simulated)"
 
     def __init__(self, reported_rir=2, n=200, seed=4, bias=0.95):
         self.n, self.seed = int(n), int(seed)
         self.controls = dict(
-            reported_rir=_slider(widgets.IntSlider, reported_rir, 0, 6, 1, "Reported RIR"),
-            bias=_slider(widgets.FloatSlider, bias, 0, 2, 0.05, "Bias (reps under-predicted)",
-                         width="420px", readout_format=".2f"),
+            reported_rir=slider("reported_rir", "Reported RIR", reported_rir, 0, 6, 1),
+            bias=slider("bias", "Bias (reps under-predicted)", bias, 0, 2, 0.01),
         )
-        self._build_figure()
         super().__init__()
 
     def compute(self, reported_rir, bias):
         _check_controls(self, dict(reported_rir=reported_rir, bias=bias))
+        if abs(100 * bias - round(100 * bias)) > 1e-6:
+            fail(f"bias moves in steps of 0.01 in this explorer, got {bias!r}")
         return how_close_state(reported_rir, self.n, self.seed, bias)
 
-    def _build_figure(self):
-        self.fig, (ax, axm) = plots.figure(2, size=(9.5, 4.3),
-                                           margins=dict(left=0.095, right=0.98, bottom=0.14,
-                                                        top=0.80, wspace=0.28))
-        widths = np.diff(HIST_BINS)
-        self.bars = [Rectangle((x, 0), w * 0.92, 0, color=C["sky"], lw=0)
-                     for x, w in zip(HIST_BINS[:-1], widths)]
-        for bar in self.bars:
-            ax.add_patch(bar)
-        self.reported_line = ax.axvline(0, color=C["black"], lw=2, ls="--")
-        self.mean_line = ax.axvline(0, color=C["vermillion"], lw=2)
-        ax.legend(handles=[self.reported_line, self.mean_line], labels=["reported RIR",
-                  "mean true RIR"], loc="upper right", fontsize=8.5, frameon=False)
-        ax.set(xlim=(HIST_BINS[0] - 0.3, HIST_BINS[-1]), xlabel="True RIR (reps left at the end)",
-               ylabel="Share of simulated sets")
-        self.cut_text = ax.text(0, 0, "", fontsize=9, va="top")
-        ax.set_ylim(0, SHARE_TOP)
-        self.hist_title = ax.set_title("", fontsize=10.5, loc="left")
-        self.ax = ax
-
-        axm.plot([0, 6], [0, 6], color=C["grey"], lw=1, ls=":", label="true = reported")
-        (self.mean_curve,) = axm.plot([], [], "o-", color=C["blue"], lw=1.5, ms=5,
-                                      label="mean true RIR")
-        self.sd_band = axm.fill_between([0, 6], [0, 0], [0, 0], color=C["blue"], alpha=0.2,
-                                        lw=0, label="\u00b11 SD")
-        (self.current,) = axm.plot([], [], "o", color=C["vermillion"], ms=10, mfc="none",
-                                   mew=2, label="your reported RIR")
-        axm.set(xlim=(-0.4, 6.4), ylim=(0, 14), xticks=REPORTED, xlabel="Reported RIR",
-                ylabel="True RIR (simulated)")
-        axm.legend(loc="upper left", fontsize=8.5, frameon=False)
-        axm.set_title("Mean \u00b1 SD of the true RIR", fontsize=10.5, loc="left")
-        self.axm = axm
-        self.fig.suptitle(f"How close was I? ({SIM_LABEL})", fontsize=11.5, x=0.01, ha="left",
-                          y=0.975)
-        self.fig.text(0.01, 0.895, "Simulated, not data: bias 0.95 reps (Halperin 2022's average "
-                      "over all distances, applied at every RIR: an overstatement); spread assumed.",
-                      fontsize=9, color="#444444")
-        ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
-        self.dynamic = [*self.bars, self.cut_text, self.reported_line, self.mean_line,
-                        self.hist_title, self.sd_band,
-                        self.mean_curve, self.current]
-
-    def draw(self, s):
-        true, reported = s["true_rir"], s["reported_rir"]
-        counts, _ = np.histogram(np.clip(true, None, HIST_BINS[-1] - 1e-9), bins=HIST_BINS)
-        shares = counts / len(true)
-        for bar, h in zip(self.bars, shares):
-            bar.set_height(min(h, SHARE_TOP))
-        top = int(shares.argmax())
-        cut = shares[top] > SHARE_TOP
-        self.cut_text.set_position((HIST_BINS[top] + 0.6, SHARE_TOP * 0.96))
-        self.cut_text.set_text(f"\u2190 {_pct(shares[top])} (bar cut)" if cut else "")
-        self.reported_line.set_xdata([reported] * 2)
-        self.mean_line.set_xdata([s["mean_true"]] * 2)
-        self.hist_title.set_text(f"{s['n']} sets reported at {reported} RIR: mean true RIR "
-                                 f"{_num(s['mean_true'], 1)}")
-        x, mean, sd = s["curve"]
-        self.mean_curve.set_data(x, mean)
-        low, high = np.clip(mean - sd, 0, None), mean + sd
-        self.sd_band.set_paths([np.column_stack([np.r_[x, x[::-1]], np.r_[high, low[::-1]]])])
-        self.current.set_data([reported], [mean[reported]] if reported < len(mean)
-                              else [s["mean_true"]])
+    def data(self):
+        return how_close_grid(self.n, self.seed)
 
     def describe(self, s):
         return (f"<b>What the figure shows</b> ({SIM_LABEL}; simulated sets, not data): "
@@ -175,7 +152,12 @@ class HowCloseExplorer(Explorer):
 # -- 3.2 set planner ------------------------------------------------------------------------------
 
 PLAN_LOADS = tuple(range(40, 100, 5))  # % 1RM offered by the set planner
-CURVE_LOADS = np.linspace(40, 95, 111)
+#: the typical misjudgement of RIR (reps): Halperin et al. 2022's pooled under-prediction
+RIR_MISJUDGEMENT = PUBLISHED_BIAS
+# the planner's big numbers (inline styles: the view's HTML travels alone)
+CARD_BIG = "font-size:2.2em;font-weight:700;line-height:1.15;color:#111"
+CARD_BAND = "font-size:1.2em;font-weight:600;margin:2px 0 4px"
+CARD_NOTE = "font-size:0.9em;color:#444"
 
 
 @lru_cache(maxsize=64)
@@ -190,7 +172,9 @@ def set_plan_state(load=75, target_rir=2):
     Planned reps = floor(reps to failure - target RIR); a formula whose plan is below 1 rep is
     impossible (``planned`` None) and ``message`` says so. ``spread`` is
     :func:`failurelab.practice.formula_spread`; ``model_reps`` the chapter-1 model's (teaching
-    mapping, not a prediction for a person).
+    mapping, not a prediction for a person). ``misjudged``: the reps done (at least 1) if the
+    set is stopped by feel and the RIR is misjudged by RIR_MISJUDGEMENT either way, never
+    beyond failure (None where no plan is possible); ``misjudged_range`` over the formulas.
     """
     load = _value("load", load, 1, 100, what="a percentage of 1RM")
     target_rir = _value("target_rir", target_rir, 0, 20, integer=True,
@@ -203,6 +187,11 @@ def set_plan_state(load=75, target_rir=2):
         planned[name] = reps if reps >= 1 else None
     possible = [v for v in planned.values() if v is not None]
     impossible = [name for name, v in planned.items() if v is None]
+    misjudged = {name: None if planned[name] is None else (
+        max(1, math.floor(r - (target_rir + RIR_MISJUDGEMENT) + 1e-9)),
+        math.floor(r - max(target_rir - RIR_MISJUDGEMENT, 0) + 1e-9))
+        for name, r in to_failure.items()}
+    bands = [v for v in misjudged.values() if v is not None]
     if not possible:
         message = (f"No plan: at {load:g} % 1RM every formula predicts at most "
                    f"{_num(spread['max'], 1)} reps to failure, so even 1 rep leaves fewer than "
@@ -218,111 +207,64 @@ def set_plan_state(load=75, target_rir=2):
     return dict(load=load, target_rir=target_rir, to_failure=to_failure, planned=planned,
                 planned_range=(min(possible), max(possible)) if possible else None,
                 possible=bool(possible), impossible=impossible, message=message,
+                misjudged=misjudged, misjudged_range=(min(b[0] for b in bands),
+                                                      max(b[1] for b in bands)) if bands else None,
                 spread=spread["spread"], reps_min=spread["min"], reps_max=spread["max"],
                 model_reps=model, model_planned=model_planned if model_planned >= 1 else None)
 
 
-@lru_cache(maxsize=1)
-def _formula_curves():
-    return {name: formula_spread(CURVE_LOADS / 100)[name].to_numpy() for name in REPS_AT_LOAD}
-
-
-FORMULA_COLOURS = dict(zip(REPS_AT_LOAD, (C["blue"], C["orange"], C["green"])))
-
-
 class SetPlannerExplorer(Explorer):
-    """Load and target RIR -> reps to failure by formula, the planned reps and their spread."""
+    """Load and target RIR -> the reps to plan (a calculator, in big numbers) and their range if
+    the RIR is misjudged by the typical amount; reps to failure by formula and by the chapter-1
+    model.
+
+    The formulas (:data:`failurelab.practice.REPS_AT_LOAD`) are closed-form and recomputed in
+    the browser; the chapter-1 model's reps to failure come from Python for every offered load.
+    :func:`set_plan_state` (and :meth:`card` for the big numbers) is the reference.
+    """
+
+    js = "set_planner"
+    title = "Set planner"
 
     def __init__(self, load=75, target_rir=2, warm=True):
         self.controls = dict(
-            load=_slider(widgets.IntSlider, load, 40, 95, 5, "Load (% 1RM)", width="400px"),
-            target_rir=_slider(widgets.IntSlider, target_rir, 0, 5, 1, "Target RIR"),
+            load=slider("load", "Load (% 1RM)", load, PLAN_LOADS[0], PLAN_LOADS[-1], 5),
+            target_rir=slider("target_rir", "Target RIR", target_rir, 0, 5, 1),
         )
-        if warm:  # the chapter-1 model once per offered load, so a slider move only redraws
-            for p in PLAN_LOADS:
-                _model_reps(p)
-        self._build_figure()
+        if warm:  # the chapter-1 model once per offered load, not when the view is first shown
+            self.data()
         super().__init__()
 
     def compute(self, load, target_rir):
         _check_controls(self, dict(load=load, target_rir=target_rir))
+        choice("load", load, PLAN_LOADS, what=f"one of the loads this explorer offers "
+               f"({PLAN_LOADS[0]}, {PLAN_LOADS[1]}, ..., {PLAN_LOADS[-1]} % 1RM)")
         return set_plan_state(load, target_rir)
 
-    def _build_figure(self):
-        self.fig, (ax, axb) = plots.figure(2, size=(9.5, 4.4),
-                                           margins=dict(left=0.065, right=0.98, bottom=0.14,
-                                                        top=0.8, wspace=0.42))
-        for name, reps in _formula_curves().items():
-            ax.plot(CURVE_LOADS, reps, color=FORMULA_COLOURS[name], lw=2, label=name)
-        loads = np.array(PLAN_LOADS)
-        ax.plot(loads, [_model_reps(p) for p in loads], ls="--", marker=".", color=C["purple"],
-                lw=1.5, label=MODEL_LABEL)
-        self.band = Rectangle((0, 0), 0, 0, color=C["vermillion"], alpha=0.2, lw=0, zorder=0,
-                              label="planned reps (range over formulas)")
-        ax.add_patch(self.band)
-        self.load_line = ax.axvline(75, color=C["black"], lw=1, ls=":")
-        (self.points,) = ax.plot([], [], "o", color=C["black"], ms=5, zorder=3)
-        ax.set(xlim=(38, 97), ylim=(0, 50), xlabel="Load (% 1RM)",
-               ylabel="Reps to failure")
-        ax.legend(loc="upper right", fontsize=8.5, frameon=False)
-        ax.set_title("Reps to failure by formula", fontsize=10.5, loc="left")
-        self.ax = ax
+    def data(self):
+        return dict(model={str(p): _model_reps(p) for p in PLAN_LOADS},
+                    misjudgement=RIR_MISJUDGEMENT, model_label=MODEL_LABEL,
+                    card=dict(big=CARD_BIG, band=CARD_BAND, note=CARD_NOTE))
 
-        names = list(REPS_AT_LOAD) + ["Ch.-1 model"]
-        y = np.arange(len(names))[::-1]
-        self.done = [Rectangle((0, yi - 0.3), 0, 0.6, color=FORMULA_COLOURS.get(n, C["purple"]),
-                               lw=0) for n, yi in zip(names, y)]
-        self.reserve = [Rectangle((0, yi - 0.3), 0, 0.6, facecolor="white",
-                                  edgecolor=FORMULA_COLOURS.get(n, C["purple"]), hatch="///",
-                                  lw=1) for n, yi in zip(names, y)]
-        for patch in self.done + self.reserve:
-            axb.add_patch(patch)
-        self.bar_text = [axb.text(0, yi, "", va="center", fontsize=9,
-                                  bbox=dict(facecolor="white", alpha=0.85, lw=0, pad=1))
-                         for yi in y]
-        axb.set(xlim=(0, 50), ylim=(-0.7, len(names) - 0.3), yticks=y, yticklabels=names,
-                xlabel="Repetitions")
-        self.fig.legend(handles=[Rectangle((0, 0), 1, 1, color=C["grey"], label="planned reps"),
-                            Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=C["grey"],
-                                      hatch="///", label="left in reserve (to failure)")],
-                   loc="upper right", bbox_to_anchor=(0.99, 0.925), ncol=2, fontsize=8.5,
-                   frameon=False)
-        axb.set_title("Where the set stops, by formula", fontsize=10.5, loc="left")
-        self.axb = axb
-        self.title = self.fig.suptitle("", fontsize=11.5, x=0.01, ha="left", y=0.975)
-        self.dynamic = [self.band, self.load_line, self.points, *self.done, *self.reserve,
-                        *self.bar_text, self.title]
+    def card(self, s):
+        """The plan in big numbers, shown under the sentence (the view's ``extra``)."""
+        if not s["possible"]:
+            return (f'<div style="{CARD_BIG}">No plan</div>'
+                    f'<div style="{CARD_NOTE}">{html.escape(s["message"])}</div>')
+        lo, hi = s["planned_range"]
+        low, high = s["misjudged_range"]
 
-    def draw(self, s):
-        load, rir = s["load"], s["target_rir"]
-        reps = list(s["to_failure"].values())
-        self.load_line.set_xdata([load] * 2)
-        self.points.set_data([load] * len(reps), reps)
-        if s["possible"]:
-            lo, hi = s["planned_range"]
-            self.band.set_bounds(38, lo - 0.5, 59, hi - lo + 1)
-        else:
-            self.band.set_bounds(38, 0, 0, 0)
-        plans = list(s["planned"].values()) + [s["model_planned"]]
-        failures = reps + [s["model_reps"]]
-        for done, reserve, text, plan, fail in zip(self.done, self.reserve, self.bar_text,
-                                                   plans, failures):
-            shown = min(fail, 49.5)
-            p = plan or 0
-            done.set_width(min(p, shown))
-            reserve.set_x(min(p, shown))
-            reserve.set_width(max(shown - p, 0))
-            label = (f"{plan} reps, {_num(fail - plan, 1)} left" if plan else
-                     f"no plan ({_num(fail, 1)} to failure)")
-            text.set_x(min(shown + 0.8, 31))
-            text.set_text(label)
-        if s["possible"]:
-            lo, hi = s["planned_range"]
-            plan_text = f"plan {lo}\u2013{hi} reps" if lo != hi else f"plan {lo} reps"
-        else:
-            plan_text = "no plan possible"
-        self.title.set_text(f"Set planner: {load:g} % 1RM, target {rir} RIR \u2192 {plan_text} "
-                            f"(formulas differ by {_num(s['spread'], 1)} reps to failure)")
+        def span(a, b):
+            return f"{a}" if a == b else f"{a}\u2013{b}"
+
+        disagree = "; a range because the formulas disagree" if lo != hi else ""
+        return (f'<div style="{CARD_BIG}">Plan {span(lo, hi)} rep{"" if hi == 1 else "s"}</div>'
+                f'<div style="{CARD_BAND}">({span(low, high)} if your RIR judgement is off by '
+                f"the typical amount)</div>"
+                f'<div style="{CARD_NOTE}">{s["load"]:g} % 1RM, stop at {s["target_rir"]} RIR'
+                f"{disagree}. Typical amount: {RIR_MISJUDGEMENT:g} reps either way, the average "
+                f"under-prediction pooled by Halperin et al. 2022 (most people stop early). "
+                f"Formulas give averages: your own reps to failure may differ by more.</div>")
 
     def describe(self, s):
         load, rir = s["load"], s["target_rir"]
