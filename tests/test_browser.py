@@ -157,7 +157,7 @@ SMALLEST_FONT_PT = 11
 def test_answer_page_puts_the_bottom_line_on_a_phones_first_screen(browser, site):
     """At 390 px the four lines of the bottom line (with their tags) are on the first screen;
     the page is short; its figure's text is at least 10 px as rendered."""
-    context, page, failed, errors = open_page(browser, f"{site}/{PAGES['answer']}", VIEWPORTS["phone"])
+    context, page, failed, _errors = open_page(browser, f"{site}/{PAGES['answer']}", VIEWPORTS["phone"])
     try:
         article = page.locator("article.bd-article")
         words = len(article.inner_text().split())
