@@ -94,8 +94,8 @@ def serve_directory(directory):
 
 #: Constructor options that make an explorer quick to build in a test (no warm-up of every
 #: figure, fewer simulated replications); the explorer's behaviour is otherwise the same.
-QUICK_EXPLORER_OPTIONS = {"ClaimExplorer": {"warm": False}, "SetExplorer": {"warm": False},
-                          "SetPlannerExplorer": {"warm": False}, "LogExplorer": {"warm": False},
+QUICK_EXPLORER_OPTIONS = {"SetExplorer": {"warm": False},
+                          "SetPlannerExplorer": {"warm": False},
                           "StudyDesignExplorer": {"replications": 200},
                           "MeasurementErrorExplorer": {"replications": 200}}
 

@@ -483,7 +483,7 @@ def test_log_explorer_escapes_an_exercise_name_in_its_readout():
     rows = "".join(f"2024-01-{day:02d},{name},1,{w},5,2,false\n"
                    for day, w in ((1, 80), (8, 82.5), (15, 85)))
     log = load_log(io.StringIO("date,exercise,set,weight_kg,reps,rir,failure\n" + rows))
-    ex = LogExplorer(log=log, warm=False)
+    ex = LogExplorer(log=log)
     assert ex.state is not None
     assert "&lt;img src=x onerror=alert(1)&gt;" in ex.readout
     assert "<img" not in ex.readout

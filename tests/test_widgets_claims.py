@@ -1,14 +1,19 @@
-"""The claim explorer (chapter 4): claim_state, the view's update(), bad input, speed, twin."""
+"""The claim explorer (chapter 4): claim_state, the explorer's update(), bad input, and what the
+browser view receives (tests/test_views_practice_logs_claims.py checks the view against it)."""
 
 from __future__ import annotations
 
 import pytest
 
 from failurelab import claims as cl
-from failurelab.widgets import kernel_free_twin
-from failurelab.widgets.claims import ClaimExplorer, claim_options, claim_state, row_name
+from failurelab.widgets.claims import (
+    ClaimExplorer,
+    claim_options,
+    claim_state,
+    claim_view_data,
+    row_name,
+)
 
-PNG = b"\x89PNG\r\n\x1a\n"
 VALUES = [v for _, v in claim_options()]
 
 
@@ -57,36 +62,46 @@ def test_explorer_default_is_the_number_from_another_outcome(explorer):
     explorer.update(claim="3:schoenfeld2017")
     s = explorer.state
     assert s["claim_id"] == 3 and explorer.controls["claim"].value == "3:schoenfeld2017"
-    assert bytes(explorer.image.value).startswith(PNG)
     text = explorer.readout
     assert "number wrong (secondary evidence)" in text and "10.1519/JSC.0000000000002200" in text
     assert "approximately 0.15" in text and text.count("<tr>") == 1 + len(cl.QUESTIONS)
 
 
-def test_every_claim_draws_its_own_figure(explorer):
-    images = {}
+def test_every_claim_has_its_own_readout(explorer):
+    readouts = {}
     for value in VALUES:
         assert explorer.update(claim=value) is not None and explorer.error is None
-        images[value] = bytes(explorer.image.value)
+        readouts[value] = explorer.readout
         assert f"claim {value.split(':')[0]} of the evidence summary" in explorer.readout
-    assert len(set(images.values())) == len(VALUES)
+    assert len(set(readouts.values())) == len(VALUES)
     explorer.update(claim="3:schoenfeld2017")
 
 
-def test_bad_input_keeps_the_figure(explorer):
+def test_bad_input_keeps_the_state(explorer):
     explorer.update(claim="3:schoenfeld2017")
-    image, state = bytes(explorer.image.value), explorer.state
+    state, readout = explorer.state, explorer.readout
     assert explorer.update(claim="9:nothing") is None
     assert "claim must be one of" in explorer.error
-    assert "Not shown" in explorer.message and 'role="alert"' in explorer.message
-    assert bytes(explorer.image.value) == image and explorer.state is state
+    assert explorer.message.startswith("Not shown")
+    assert explorer.state is state and explorer.readout == readout
     assert explorer.controls["claim"].value == "3:schoenfeld2017"
     assert explorer.update(claim="4:ruple2023") is not None and explorer.message == ""
     explorer.update(claim="3:schoenfeld2017")
 
 
-def test_kernel_free_twin(explorer):
-    twin = kernel_free_twin(explorer, "claim", VALUES)
-    assert twin.count("data:image/png;base64") == len(VALUES)
-    assert len(twin) < 600_000
-    assert explorer.state["claim"] == "3:schoenfeld2017"
+def test_the_view_receives_every_claim_and_source(explorer):
+    data = explorer.spec()["data"]
+    assert list(data["claims"]) == VALUES
+    assert [key for key, _ in data["questions"]] == [key for key, _, _ in cl.QUESTIONS]
+    for value in VALUES:
+        c, s = data["claims"][value], claim_state(value)
+        assert [r["key"] for r in c["rows"]] == list(s["checklist"].table.index)
+        assert c["panel"] == s["panel"] and c["claim"] == s["checklist"].claim
+        if c["panel"] == "estimates":
+            linked = [e["name"] for e in c["estimates"] if e["linked"]]
+            est = s["estimates"]
+            assert linked == [row_name(r) for _, r in est[est["linked"]].iterrows()]
+        else:
+            assert c["arms"][0] == ["summary: failure", 0, 0]
+    assert claim_view_data("6:grgic2022")["numbers"] == {"range": (0.1, 0.2), "ci": (-0.3, 0.5)}
+    assert len(explorer.html()) < 150_000

@@ -1,5 +1,6 @@
 """The weekly-plan explorer (notebook 3.3): its pure state function against failurelab.dosing
-and hand-worked values, bad input, the kernel-free twin and the update latency budget."""
+and hand-worked values, bad input, and what its browser view receives (tests/
+test_views_practice_logs_claims.py checks the view against it)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ import math
 
 import pytest
 
-from failurelab import dosing
-from failurelab.widgets import kernel_free_twin
+from failurelab import dosing, practice
 from failurelab.widgets.practice import WeeklyPlanExplorer, weekly_plan_state
-
-PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_weekly_plan_state_by_hand():
@@ -65,7 +63,6 @@ def test_weekly_plan_state_refuses_bad_input(bad, word):
 
 def test_explorer_readout_update_and_refusal():
     ex = WeeklyPlanExplorer()
-    assert bytes(ex.image.value).startswith(PNG)
     text = ex.readout
     assert text.startswith("<b>What the figure shows</b>") and "teaching model" in text
     assert "12 sets, 12 hard, about 108 reps" in text and "fatigue 30.0" in text
@@ -74,52 +71,33 @@ def test_explorer_readout_update_and_refusal():
     assert "Taking the last set to failure adds 0.10 stimulus for 0.86 fatigue" in ex.readout
     assert ex.update(compound_sets=0, isolation_sets=0)["totals"]["stimulus_per_fatigue"] is None
     assert "no sets this week" in ex.readout
-    image, good = bytes(ex.image.value), ex.state
+    good, readout = ex.state, ex.readout
     for bad, words in ((dict(compound_sets=13), ["compound_sets", "0 to 12"]),
                        (dict(isolation_rir=7), ["isolation_rir", "0 to 6"]),
                        (dict(compound_failure="yes"), ["True or False"])):
         assert ex.update(**bad) is None
         assert all(w in ex.error for w in words)
-        assert "Not shown" in ex.message and 'role="alert"' in ex.message
-        assert bytes(ex.image.value) == image and ex.state is good
+        assert ex.message.startswith("Not shown") and "last valid setting" in ex.message
+        assert ex.state is good and ex.readout == readout
     assert ex.update(compound_sets=6) is not None and ex.error is None and ex.message == ""
+
+
+def test_the_view_receives_the_model_and_exact_reps_to_failure():
+    ex = WeeklyPlanExplorer(compound_load=80, isolation="Curl", isolation_load=65)
+    spec = ex.spec()
+    data = spec["data"]
+    assert data["names"] == ["Squat", "Curl"] and data["loads"] == [80, 65]
+    # floored in the view: 17 significant digits, so floor(reps - RIR + 1e-9) is Python's
+    assert data["reps_to_failure"] == [practice.reps_at_load(0.80), practice.reps_at_load(0.65)]
+    assert data["assumptions"] == {k: a.value for k, a in dosing.ASSUMPTIONS.items()}
+    assert "teaching model" in data["label"]
+    assert [c["name"] for c in spec["controls"]] == list(ex.params())
+    assert spec["controls"][0]["label"] == "Squat: sets/week"
+    assert spec["controls"][2] == {"name": "compound_failure", "kind": "checkbox",
+                                   "label": "Squat: last set to failure"}
+    assert len(ex.html()) < 100_000
 
 
 def test_explorer_with_a_too_heavy_load_fails_at_construction():
     with pytest.raises(ValueError, match="too few for 1 rep"):
         WeeklyPlanExplorer(compound_load=97)
-
-
-def test_kernel_free_twin_over_the_compound_rir():
-    ex = WeeklyPlanExplorer()
-    html = kernel_free_twin(ex, "compound_rir", list(range(7)))
-    assert html.count("<img ") == 7 and len(html) < 600_000
-    assert ex.state["compound_rir"] == 2  # restored
-
-
-def test_slider_width_leaves_a_usable_track():
-    from failurelab.widgets.base import SLIDER_TRACK_PX, slider_width
-
-    assert slider_width("n") == f"{round(7.5) + 96 + SLIDER_TRACK_PX}px"
-    assert slider_width("n", "600px") == "600px"  # a wider request wins
-    long = "Leg extension: sets/week"
-    assert int(slider_width(long, "250px")[:-2]) == round(7.5 * len(long)) + 96 + SLIDER_TRACK_PX
-    with pytest.raises(ValueError, match="description"):
-        slider_width("")
-
-
-def test_every_chapter_3_4_slider_keeps_its_track():
-    """tests/test_browser.py measured tracks < 100 px when slider widths were typed by hand."""
-    from failurelab.widgets.base import SLIDER_TRACK_PX
-    from failurelab.widgets.limitations import MeasurementErrorExplorer, StudyDesignExplorer
-    from failurelab.widgets.responses import IndividualResponsesExplorer, VolumeConfoundingExplorer
-
-    for explorer in (WeeklyPlanExplorer(), StudyDesignExplorer(replications=200),
-                     MeasurementErrorExplorer(replications=200), IndividualResponsesExplorer(),
-                     VolumeConfoundingExplorer()):
-        for control in explorer.controls.values():
-            if "Slider" in type(control).__name__:
-                width = int(control.layout.width.removesuffix("px"))
-                track = width - 7.5 * len(control.description) - 96
-                assert track >= SLIDER_TRACK_PX - 1, (type(explorer).__name__, control.description)
-                assert control.layout.max_width == "100%"  # still fits a phone screen

@@ -1,5 +1,6 @@
 """The log explorer (chapter 3.4): log_state against failurelab.logs, uploads good and bad (the
-session survives every bad file), and the latency budget."""
+session survives every bad file), and what the browser view receives (tests/
+test_views_practice_logs_claims.py checks the view against it)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,15 @@ import pandas as pd
 import pytest
 
 from failurelab import logs
-from failurelab.widgets import kernel_free_twin
 from failurelab.widgets.monitoring import (
     SYNTHETIC_SOURCE,
+    UPLOAD_NEEDS_NOTEBOOK,
     LogExplorer,
     example_log,
     log_state,
     read_upload,
 )
 
-PNG = b"\x89PNG\r\n\x1a\n"
 HEADER = "date,exercise,set,weight_kg,reps,rir,failure,notes\n"
 # one single to failure per session: e1RM = weight * 31/30 (Epley), so drops are exact
 MINE = HEADER + "".join(f"2024-05-{d:02d},Deadlift,1,{w},1,0,true,\n"
@@ -147,56 +147,89 @@ def test_read_upload_refuses_odd_arguments_and_huge_files():
         read_upload("big.csv", MINE.encode(), max_bytes=10)
 
 
-# -- the view: uploads keep the session ----------------------------------------------------------
+# -- the explorer: uploads keep the session ------------------------------------------------------
 
-def test_explorer_first_figure_and_readout(explorer):
+def options(ex):
+    return [value for _, value in ex.controls["exercise"].options]
+
+
+def test_explorer_first_readout_and_what_the_view_receives(explorer):
     s = explorer.update(exercise="Bench press", threshold=0.05, sessions=2)
-    assert bytes(explorer.image.value).startswith(PNG)
     text = explorer.readout
     assert text.startswith("<b>What the figure shows</b> (the synthetic example log (simulated")
     assert f"{s['n_flagged']} were flagged" in text and "not an evidence-based rule" in text
-    assert explorer.status.get_text() == f"5\u00a0%, 2 in a row: {s['n_flagged']} of 24 flagged"
-    assert explorer.controls["exercise"].options == ("Bench press", "Squat")
+    assert options(explorer) == ["Bench press", "Squat"]
+    data = explorer.spec()["data"]
+    assert list(data["exercises"]) == ["Bench press", "Squat"] and data["simulated"]
+    squat = data["exercises"]["Squat"]
+    table = log_state(explorer.log, "Squat")["table"]
+    assert squat["dates"] == [f"{d:%Y-%m-%d}" for d in table["date"]]
+    assert squat["e1rm"] == table["e1rm_kg"].tolist()  # full precision: the view rounds them
+    assert squat["sets"] == table["sets"].tolist()
+    assert squat["failure_sets"] == table["failure_sets"].tolist()
+    assert data["note"] == ""  # the live view sits under the upload button
+    assert UPLOAD_NEEDS_NOTEBOOK in explorer.html()
+    assert len(explorer.html()) < 100_000
 
 
-def test_bad_uploads_keep_the_log_figure_and_controls():
+def test_the_notebook_shows_the_upload_button_its_message_and_the_live_view():
+    ex = LogExplorer()
+    upload_row, message, view = ex.box.children
+    assert upload_row.children == (ex.upload, ex.source_label) and message is ex.message_box
+    assert view is ex.widget
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.box.model_id
+    assert bundle["text/html"] == ex.html() and "Load my log" in bundle["text/html"]
+    assert "Load a CSV up to 2 MB" in ex.source_label.value
+    assert "above about 10 MB cannot reach Python" in ex.source_label.value
+    assert ex.upload.tooltip == "CSV up to 2 MB"
+
+
+def test_bad_uploads_keep_the_log_and_controls():
     ex = LogExplorer()
     before = ex.update(exercise="Squat", threshold=0.08, sessions=3)
-    image, log = bytes(ex.image.value), ex.log
+    log, spec = ex.log, ex.widget.spec
     for name, content, words in BAD_UPLOADS:
         ex.upload.value = (upload_entry(name, content),)  # as the browser does
         assert ex.error is not None and words[0] in ex.error
-        assert 'role="alert"' in ex.message and "Not loaded" in ex.message
+        assert ex.message.startswith("Not loaded") and 'role="alert"' in ex.message_box.value
         assert "still shows the synthetic example log" in ex.message
-        assert ex.log is log and ex.state is before and bytes(ex.image.value) == image
-        assert ex.controls["exercise"].options == ("Bench press", "Squat")
+        assert ex.log is log and ex.state is before and ex.widget.spec == spec
+        assert options(ex) == ["Bench press", "Squat"]
         assert ex.params() == dict(exercise="Squat", threshold=0.08, sessions=3)
         assert ex.upload.value == ()  # the file is not kept in the notebook
     # and the explorer still works afterwards
     assert ex.update(threshold=0.05) is not None and ex.error is None and ex.message == ""
+    assert ex.message_box.value == ""
 
 
-def test_good_upload_replaces_log_and_exercises_and_a_bad_one_keeps_it():
+def test_good_upload_replaces_log_view_and_exercises_and_a_bad_one_keeps_it():
     ex = LogExplorer()
+    book = ex.html()
+    assert ex.widget.spec["data"]["simulated"]  # the live view exists: the upload must reach it
     ex.upload.value = (upload_entry("mine.csv", MINE.encode()),)
     assert ex.error is None and ex.message == "" and ex.upload.value == ()
-    assert ex.controls["exercise"].options == ("Deadlift", "Row")
+    assert options(ex) == ["Deadlift", "Row"]
     assert ex.state["exercise"] == "Deadlift" and ex.state["source"] == "your file mine.csv"
     assert "(your file mine.csv)" in ex.readout and ex.state["n_flagged"] == 1
+    assert list(ex.widget.spec["data"]["exercises"]) == ["Deadlift", "Row"]
+    assert ex.widget.params["exercise"] == "Deadlift" and ex.widget.spec["params"] == ex.params()
+    assert ex.html() == book  # the page view (and a saved notebook) never hold an upload
     row = ex.update(exercise="Row")
     assert row["n_sessions"] == 2 and row["best_e1rm"] == pytest.approx(62.5 * (1 + 10 / 30))
-    image = bytes(ex.image.value)
+    assert ex.widget.params["exercise"] == "Row"
+    spec = ex.widget.spec
     assert ex.load_file("mine2.csv", (MINE + "2024-05-12,Row,1,60,x,2,false,\n").encode()) is None
     assert "training log mine2.csv: row 8, column reps" in ex.error
     assert "still shows your file mine.csv" in ex.message
-    assert ex.state is row and bytes(ex.image.value) == image
-    assert ex.controls["exercise"].options == ("Deadlift", "Row")
+    assert ex.state is row and ex.widget.spec == spec
+    assert options(ex) == ["Deadlift", "Row"]
     assert ex.update(exercise="Squat") is None
     assert "'Squat'" in ex.error and "Deadlift" in ex.error  # names the exercises it has
 
 
 def test_unexpected_errors_in_the_upload_callback_are_shown_not_raised(monkeypatch):
-    ex = LogExplorer(warm=False)
+    ex = LogExplorer()
 
     def boom(name, content):
         raise RuntimeError("disk on fire")
@@ -208,29 +241,23 @@ def test_unexpected_errors_in_the_upload_callback_are_shown_not_raised(monkeypat
 
 
 def test_explorer_refuses_values_outside_its_controls(explorer):
-    image, state = bytes(explorer.image.value), explorer.state
+    state, readout = explorer.state, explorer.readout
     for bad, word in ((dict(threshold=0.5), "0.01 to 0.2"), (dict(sessions=9), "1 to 6"),
                       (dict(exercise="Curl"), "'Curl'")):
         assert explorer.update(**bad) is None and word in explorer.error
-        assert "Not shown" in explorer.message
-        assert bytes(explorer.image.value) == image and explorer.state is state
+        assert explorer.message.startswith("Not shown")
+        assert explorer.state is state and explorer.readout == readout
     with pytest.raises(ValueError, match="DataFrame returned by"):
         LogExplorer(log="my_log.csv")
 
 
-def test_kernel_free_twin_over_the_threshold(explorer):
-    explorer.update(exercise="Squat", threshold=0.05)
-    html = kernel_free_twin(explorer, "threshold", [0.02, 0.05, 0.1, 0.15])
-    assert html.count("<img ") == 4 and len(html) < 600_000
-    assert explorer.state["threshold"] == 0.05
-
-
 def test_bodyweight_exercises_are_listed_as_skipped_not_refused():
     text = MINE + "2024-05-01,Pull-up,1,0,8,2,false,\n"
-    ex = LogExplorer(warm=False)
+    ex = LogExplorer()
     state = ex.load_file("with_pullups.csv", text.encode())
-    assert state is not None and ex.controls["exercise"].options == ("Deadlift", "Row")
+    assert state is not None and options(ex) == ["Deadlift", "Row"]
     assert state["skipped"] == ["Pull-up"] and "Pull-up" in ex.readout
+    assert ex.spec()["data"]["skipped"] == ["Pull-up"]
     assert "your file with_pullups.csv" in ex.source_label.value
     with pytest.raises(ValueError, match="Pull-up has no set with reps and load above 0"):
         log_state(ex.log, "Pull-up")
@@ -241,69 +268,16 @@ def test_bodyweight_exercises_are_listed_as_skipped_not_refused():
 
 def test_constructor_explains_bad_arguments():
     with pytest.raises(ValueError, match="'Deadlift' is not in this log"):
-        LogExplorer(exercise="Deadlift", warm=False)
-    ex = LogExplorer(exercise="Squat", warm=False)
+        LogExplorer(exercise="Deadlift")
+    ex = LogExplorer(exercise="Squat")
     assert ex.state["exercise"] == "Squat" and "synthetic example log" in ex.source_label.value
 
 
-# -- a file the figure cannot draw, advice, layout, escaping ---------------------------------------
-
-def test_a_draw_error_rolls_back_to_the_previous_log_and_the_explorer_stays_usable(monkeypatch):
-    """Before: a log the figure could not draw (year 1) replaced log and source, left a stale
-    figure, and every later slider move raised a traceback."""
-    ex = LogExplorer(exercise="Squat")
-    before = ex.update(threshold=0.08)
-    image, log, label = bytes(ex.image.value), ex.log, ex.source_label.value
-    draw_static = LogExplorer._draw_static
-
-    def fails_on_row(self, s):  # matplotlib refusing the second exercise of the new log
-        if s["exercise"] == "Row":
-            raise OverflowError("cannot convert float infinity to integer")
-        draw_static(self, s)
-
-    monkeypatch.setattr(LogExplorer, "_draw_static", fails_on_row)
-    assert ex.load_file("mine.csv", MINE.encode()) is None
-    assert ex.error == ("mine.csv: the figure could not be drawn (OverflowError: cannot convert "
-                        "float infinity to integer)")
-    assert "Not loaded: mine.csv" in ex.message
-    assert "still shows the synthetic example log" in ex.message
-    assert ex.log is log and ex.source == SYNTHETIC_SOURCE and ex.source_label.value == label
-    assert ex.controls["exercise"].options == ("Bench press", "Squat")
-    assert ex.params() == dict(exercise="Squat", threshold=0.08, sessions=2)
-    assert ex.state["exercise"] == "Squat" and ex.state["threshold"] == before["threshold"]
-    assert bytes(ex.image.value) == image
-    ex.controls["threshold"].value = 0.1  # the learner moves a slider: no traceback
-    assert ex.error is None and ex.state["threshold"] == 0.1 and bytes(ex.image.value) != image
-    assert ex.state["table"].equals(log_state(log, "Squat", 0.1)["table"])
-
-
-def test_a_draw_error_on_a_slider_move_keeps_figure_and_controls(monkeypatch):
-    ex = LogExplorer(exercise="Squat", warm=False)
-    image, state = bytes(ex.image.value), ex.state
-
-    def boom(self, s):
-        raise ValueError("Date ordinal -719163.0 converts to 0000-12-31")
-
-    monkeypatch.setattr(LogExplorer, "_draw_marks", boom)
-    ex.controls["threshold"].value = 0.1
-    assert "the figure could not be drawn" in ex.error and "Not shown" in ex.message
-    assert ex.state is state and bytes(ex.image.value) == image
-    assert ex.controls["threshold"].value == 0.05  # the slider agrees with the figure again
-    monkeypatch.undo()
-    assert ex.update(threshold=0.1) is not None and bytes(ex.image.value) != image
-
-
-def test_names_with_dollar_signs_are_drawn_as_text():
-    """Before: 'Row $\\foo$' went to matplotlib's mathtext parser and raised."""
-    text = HEADER + "".join(f"2024-05-{d:02d},Row $\\foo$,1,60,8,2,false,\n" for d in (1, 3))
-    ex = LogExplorer(warm=False)
-    assert ex.load_file("cost$1$.csv", text.encode()) is not None and ex.error is None
-    assert ex.header.get_text().startswith("Row $\\foo$: e1RM") and not ex.header.get_parse_math()
-
+# -- advice, escaping ------------------------------------------------------------------------------
 
 def test_advice_and_grammar_follow_the_log():
     """Before: '1 were flagged' and 'consider fewer failure sets' for a log without any."""
-    ex = LogExplorer(warm=False)
+    ex = LogExplorer()
     ex.load_file("mine.csv", MINE.encode())
     assert "; 1 was flagged" in ex.readout
     assert "The flagged session had 1 set to failure." in ex.readout
@@ -315,25 +289,9 @@ def test_advice_and_grammar_follow_the_log():
     assert "The flagged session had no set to failure." in ex.readout
 
 
-def test_message_sits_under_the_button_and_the_limit_is_said():
-    ex = LogExplorer(warm=False)
-    upload_row = ex.ui.children[0]
-    assert ex.upload in upload_row.children and ex.ui.children[1] is ex.message
-    assert "Load a CSV up to 2 MB" in ex.source_label.value
-    assert "above about 10 MB cannot reach Python" in ex.source_label.value
-    assert ex.upload.tooltip == "CSV up to 2 MB"
-
-
-def test_the_legend_is_outside_the_data():
-    ex = LogExplorer(warm=False)
-    renderer = ex.fig.canvas.get_renderer()
-    legend = ex.ax.get_legend().get_window_extent(renderer)
-    assert legend.y0 >= ex.ax.get_window_extent(renderer).y1 - 1
-
-
 def test_what_to_check_in_a_log_that_loaded_is_shown_next_to_the_button():
     text = MINE + "2024-05-10,row ,1,60,8,2,false,\n"
-    ex = LogExplorer(warm=False)
+    ex = LogExplorer()
     assert ex.load_file("mixed.csv", text.encode()) is not None and ex.error is None
     assert "Check: training log mixed.csv: the exercise names &#x27;Row&#x27; (row 6) and " \
            "&#x27;row&#x27; (row 8) differ only in capitals or spaces" in ex.source_label.value
@@ -344,17 +302,17 @@ def test_what_to_check_in_a_log_that_loaded_is_shown_next_to_the_button():
 EVIL_NAME = 'A"><img src=x onerror=alert(1)>'
 
 
-def test_file_and_exercise_names_are_escaped_in_the_explorer_and_its_twin():
-    """The HTML widget does not sanitise: escaping is the only defence."""
+def test_file_and_exercise_names_are_escaped_in_the_explorer():
+    """The HTML widgets do not sanitise: escaping is the only defence (the browser view escapes
+    the same names: tests/test_views_practice_logs_claims.py)."""
     text = HEADER + "".join(f"2024-05-{d:02d},{name},1,{w},1,0,true,\n" for name in
                             (EVIL_NAME, "B") for d, w in ((1, 150), (3, 140), (6, 140)))
-    ex = LogExplorer(warm=False)
+    ex = LogExplorer()
     assert ex.load_file("<img src=x onerror=alert(1)>.csv", text.encode()) is not None
     assert ex.update(exercise=EVIL_NAME)["n_flagged"] == 1
     for value in (ex.readout, ex.source_label.value):
         assert "<img" not in value and "&lt;img src=x onerror=alert(1)&gt;" in value
     assert "A&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in ex.readout
     assert ex.load_file("<img src=x>.csv", b"date\n") is None
-    assert "<img" not in ex.message and "&lt;img src=x&gt;.csv" in ex.message
-    twin = kernel_free_twin(ex, "exercise", [EVIL_NAME, "B"])
-    assert "<img src=x" not in twin and twin.count("<img ") == 2
+    assert "<img" not in ex.message_box.value and "&lt;img src=x&gt;.csv" in ex.message_box.value
+    assert EVIL_NAME in ex.spec()["data"]["exercises"]  # as text: the view escapes it

@@ -1,9 +1,11 @@
 """Chapter 3 explorer: a training log's e1RM trend and the performance-drop flag, with upload.
 
-Pure compute (``read_upload``, ``log_state``) + a thin view (``LogExplorer``). The numbers come
-from :mod:`failurelab.logs`: e1RM per session (Epley on reps + RIR) and
-:func:`failurelab.logs.flag_performance_drops`, a transparent HEURISTIC of this course (no
-study validates its threshold or its number of sessions).
+Pure compute (``read_upload``, ``log_state``) + the view ``LogExplorer``. The numbers come from
+:mod:`failurelab.logs` (the only loader: it parses and validates the CSV): e1RM per session
+(Epley on reps + RIR) and :func:`failurelab.logs.flag_performance_drops`, a transparent
+HEURISTIC of this course (no study validates its threshold or its number of sessions). The
+browser view receives each exercise's analysed sessions and applies that flag rule itself
+(ported in ``js/training_log.js``, tested against :func:`log_state`).
 """
 
 from __future__ import annotations
@@ -14,22 +16,41 @@ import warnings
 from pathlib import PurePath
 
 import ipywidgets as widgets
-import matplotlib.dates as mdates
-import numpy as np
 import pandas as pd
-from matplotlib.collections import PolyCollection
-from matplotlib.ticker import MaxNLocator
 
-from .. import data, plots
-from ..logs import LOG_COLUMNS, LogWarning, e1rm_trend, flag_trend, has_e1rm, load_log
+from .. import data
+from ..logs import (
+    LOG_COLUMNS,
+    NO_FAILURE_SUGGESTION,
+    SUGGESTION,
+    LogWarning,
+    e1rm_trend,
+    flag_trend,
+    has_e1rm,
+    load_log,
+)
 from ..validation import fail
-from .base import Explorer, _check_controls, _num, _pct, _slider, _value, alert_html
+from .base import (
+    Explorer,
+    _check_controls,
+    _num,
+    _pct,
+    _value,
+    alert_html,
+    dropdown,
+    jsonable,
+    slider,
+)
 
-C = plots.OKABE_ITO
 SYNTHETIC_SOURCE = "the synthetic example log (simulated, not measured)"
 HEURISTIC = "a heuristic of this course, not an evidence-based rule"
 MAX_UPLOAD_BYTES = 2_000_000  # a year of daily sessions is ~ 0.1 MB
 THRESHOLD_MAX = 0.20  # the slider's top: the e1RM axis always leaves room for this line
+#: what the self-contained view (book, decks) says instead of offering the upload button
+UPLOAD_NEEDS_NOTEBOOK = (
+    "Loading your own log needs the notebook: run it in JupyterLab (or on Binder or Colab) and "
+    f"use the Load my log button (a CSV up to {MAX_UPLOAD_BYTES / 1e6:g} MB). Here the explorer "
+    "shows the synthetic example log.")
 
 
 def example_log():
@@ -127,39 +148,50 @@ def exercise_trend(log, exercise, formula="Epley"):
     return e1rm_trend(log[log["exercise"] == exercise], formula)
 
 
-class DrawError(ValueError):
-    """The figure cannot draw a state (matplotlib refused a value the loader let through)."""
-
-    def __init__(self, exc):
-        super().__init__(f"the figure could not be drawn ({type(exc).__name__}: {exc})")
+def log_view_data(log, source, trends=None):
+    """What the browser view needs of ``log``: per exercise with an e1RM, its sessions (dates,
+    best e1RM, sets, sets to failure) from :func:`exercise_trend`; the flag rule is applied in
+    the view. ``trends``: a dict of trends already computed (filled in)."""
+    trends = {} if trends is None else trends
+    exercises = {}
+    for exercise in exercises_with_e1rm(log):
+        if exercise not in trends:
+            trends[exercise] = exercise_trend(log, exercise)
+        t = trends[exercise]
+        exercises[exercise] = dict(dates=[f"{d:%Y-%m-%d}" for d in t["date"]],
+                                   e1rm=t["e1rm_kg"].tolist(), sets=t["sets"].tolist(),
+                                   failure_sets=t["failure_sets"].tolist())
+    return dict(exercises=exercises, skipped=sorted(set(log["exercise"]) - set(exercises)),
+                source=source, formula="Epley", heuristic=HEURISTIC, suggestion=SUGGESTION,
+                no_failure_suggestion=NO_FAILURE_SUGGESTION, threshold_max=THRESHOLD_MAX,
+                simulated=source == SYNTHETIC_SOURCE)
 
 
 class LogExplorer(Explorer):
     """Exercise, drop threshold and sessions in a row -> e1RM trend with the flagged sessions.
 
     ``load_file(name, content)`` (what the upload button calls) replaces the log when the file
-    is valid and its figure can be drawn; otherwise the current log, figure and controls stay
-    and the message (right under the button) says which row and column is at fault. The
-    uploaded bytes are not kept in the notebook.
+    is valid; otherwise the current log and controls stay and the message (right under the
+    button) says which row and column is at fault. The uploaded bytes are not kept: the saved
+    notebook and :meth:`html` only ever show the log the explorer was built with (by default the
+    synthetic example), never an uploaded one.
     """
 
-    #: exercises whose figure background is pre-drawn (switching between them stays fast)
-    WARM_EXERCISES = 12
+    js = "training_log"
+    title = "Training-log explorer"
 
     def __init__(self, log=None, exercise=None, threshold=0.05, sessions=2,
-                 source=SYNTHETIC_SOURCE, warm=True):
+                 source=SYNTHETIC_SOURCE):
         self.log = example_log() if log is None else log
         self.source, self.notes = source, []  # notes: what to check in a log that loaded
-        self._trends, self._backgrounds, self.warm = {}, {}, warm
+        self._trends, self._for_page, self._box = {}, False, None
         first = log_state(self.log, exercise, threshold, sessions, source)  # clear ValueErrors
+        self._book = dict(log=self.log, source=source, trends=self._trends)
         self.controls = dict(
-            exercise=widgets.Dropdown(options=first["exercises"], value=first["exercise"],
-                                      description="Exercise",
-                                      layout=widgets.Layout(width="240px")),
-            threshold=_slider(widgets.FloatSlider, threshold, 0.01, THRESHOLD_MAX, 0.01,
-                              "Drop threshold", width="330px", readout_format=".0%"),
-            sessions=_slider(widgets.IntSlider, sessions, 1, 6, 1, "Sessions in a row",
-                             width="300px"),
+            exercise=dropdown("exercise", "Exercise", first["exercise"], first["exercises"]),
+            threshold=slider("threshold", "Drop threshold (0.05 = 5 %)", threshold, 0.01,
+                             THRESHOLD_MAX, 0.01),
+            sessions=slider("sessions", "Sessions in a row", sessions, 1, 6, 1),
         )
         self.upload = widgets.FileUpload(accept=".csv", multiple=False,
                                          description="Load my log (.csv)",
@@ -167,66 +199,87 @@ class LogExplorer(Explorer):
                                          layout=widgets.Layout(width="220px"))
         self.upload.observe(self._on_upload, names="value")
         self.source_label = widgets.HTML()
+        self.message_box = widgets.HTML()  # the upload's message, right under the button
         self._show_source()
-        self._build_figure()
         super().__init__()
-        controls, image, readout, message = self.ui.children
-        # the message right under the upload button (and above the controls it also explains)
-        self.ui = widgets.VBox([widgets.HBox([self.upload, self.source_label],
-                                             layout=widgets.Layout(flex_flow="row wrap")),
-                                message, controls, image, readout])
-        self._warm()
 
-    # -- compute and the upload ----------------------------------------------------------------
+    # -- compute and the view's data -------------------------------------------------------------
     def compute(self, exercise, threshold, sessions):
         _check_controls(self, dict(threshold=threshold, sessions=sessions))
         trend = self._trends.get(exercise)
-        if trend is None and exercise in self.controls["exercise"].options:
+        if trend is None and exercise in exercises_with_e1rm(self.log):
             trend = self._trends[exercise] = exercise_trend(self.log, exercise)
         return log_state(self.log, exercise, threshold, sessions, source=self.source,
                          trend=trend)
 
-    def _warm(self):
-        """Pre-compute each exercise's trend and figure background (a full redraw each), then
-        come back to the current exercise: a later switch only blits. Returns the first error
-        (an exercise that cannot be drawn), or None."""
-        if not self.warm:
-            return None
-        current = self.controls["exercise"].value
-        for exercise in self.controls["exercise"].options[:self.WARM_EXERCISES]:
-            if exercise != current and self.update(exercise=exercise) is None:
-                return self.error
-        return None if self.update(exercise=current) is not None else self.error
-
     def update(self, **params):
-        """The base class's update; an error while drawing (matplotlib refusing something the
-        loader let through) keeps the last good figure and controls, like a bad value does."""
-        good = self.state
-        try:
-            return super().update(**params)
-        except DrawError as exc:
-            self.state, self._drawn_key = good, None  # redraw everything on the next update
-            if good is not None:
-                self._sync_controls({k: good[k] for k in self.controls})
-            self.error = str(exc)
-            self.message.value = alert_html(f"Not shown: {self.error}. The figure still shows "
-                                            "the last valid setting.")
-            return None
+        state = super().update(**params)
+        self.message_box.value = alert_html(self.message) if self.message else ""
+        return state
 
-    def _render(self, key):
-        """The base class's blit, keeping one background per (log, exercise)."""
-        if key in self._backgrounds:
-            self._background, self._background_key = self._backgrounds[key], key
+    def data(self):
+        if self._for_page:
+            book = self._book
+            out = log_view_data(book["log"], book["source"], book["trends"])
+            return {**out, "note": UPLOAD_NEEDS_NOTEBOOK}
+        return {**log_view_data(self.log, self.source, self._trends), "note": ""}
+
+    def spec(self):
+        out = super().spec()
+        # e1RM at full precision: the view compares drops with the threshold and rounds them
+        out["data"] = jsonable(self.data(), digits=17)
+        if self._for_page:
+            names = list(out["data"]["exercises"])
+            params = dict(out["params"])
+            if params["exercise"] not in names:
+                params["exercise"] = names[0]
+            menu = dropdown("exercise", "Exercise", params["exercise"], names).spec()
+            out["controls"] = [menu if c["name"] == "exercise" else c for c in out["controls"]]
+            out["params"] = params
+        return out
+
+    def html(self):
+        """The self-contained view of the log this explorer was built with (never an uploaded
+        one: the book and a saved notebook keep no learner data); it says that uploading needs
+        the notebook."""
+        self._for_page = True
         try:
-            png = super()._render(key)
-        except Exception as exc:  # any matplotlib error becomes a message
-            raise DrawError(exc) from exc
-        self._backgrounds[key] = self._background
-        return png
+            return super().html()
+        finally:
+            self._for_page = False
+
+    # -- JupyterLab: upload button, its message, the live view ----------------------------------
+    @property
+    def box(self):
+        """What JupyterLab shows: the upload button with the size limit, the upload's message,
+        and the live view."""
+        if self._box is None:
+            self._box = widgets.VBox([
+                widgets.HBox([self.upload, self.source_label],
+                             layout=widgets.Layout(flex_flow="row wrap")),
+                self.message_box, self.widget])
+        return self._box
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        bundle = self.box._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["text/html"] = self.html()
+        bundle["text/plain"] = (f"{type(self).__name__}: run this cell (or Run > Run All Cells) "
+                                "to start the explorer.")
+        return bundle
+
+    def refresh_view(self):
+        """Send the new log (spec) and the control values to the live view in one message."""
+        if self._widget is not None:
+            with self._widget.hold_sync():
+                self._widget.spec = self.spec()
+                self._widget.params = jsonable(self.params())
 
     def load_file(self, name, content):
         """Replace the log with an uploaded file; returns the new state, or None with ``.error``
-        set (the previous log, figure, source and controls stay)."""
+        set (the previous log, view, source and controls stay)."""
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", LogWarning)
@@ -237,20 +290,16 @@ class LogExplorer(Explorer):
         except ValueError as exc:
             self._refuse_file(str(exc))
             return None
-        previous = (self.log, self.source, self.notes, self._trends, self._backgrounds)
-        before, options = self.params(), self.controls["exercise"].options
-        self.log, self.source = log, state["source"]
+        self.log, self.source, self._trends = log, state["source"], {}
         self.notes = [str(w.message) for w in caught if issubclass(w.category, LogWarning)]
-        self._trends, self._backgrounds = {}, {}
-        self._set_options(state["exercises"])
-        error = self.error if self.update(exercise=state["exercise"]) is None else self._warm()
-        if error is not None:  # the loader let through something the figure cannot draw
-            self.log, self.source, self.notes, self._trends, self._backgrounds = previous
-            self._set_options(options)
-            self._drawn_key = None
-            self.update(**before)
-            self._refuse_file(f"{file_name(name)}: {error}")
-            return None
+        menu = self.controls["exercise"]
+        menu.options = [(str(e), e) for e in state["exercises"]]
+        widget, self._widget = self._widget, None  # the view gets the new log and values at once
+        try:
+            self.update(exercise=state["exercise"])
+        finally:
+            self._widget = widget
+        self.refresh_view()
         self._show_source()
         return self.state
 
@@ -265,15 +314,8 @@ class LogExplorer(Explorer):
 
     def _refuse_file(self, error):
         self.error = error
-        self.message.value = alert_html(f"Not loaded: {error}. The explorer still shows "
-                                        f"{self.source}.")
-
-    def _set_options(self, options):
-        self._syncing = True
-        try:
-            self.controls["exercise"].options = options
-        finally:
-            self._syncing = False
+        self.message = f"Not loaded: {error}. The explorer still shows {self.source}."
+        self.message_box.value = alert_html(self.message)
 
     def _on_upload(self, change):
         files = change["new"]
@@ -286,98 +328,6 @@ class LogExplorer(Explorer):
             self._refuse_file(f"{entry.get('name', 'the file')}: could not be read ({exc})")
         finally:
             self.upload.value = ()  # do not keep the learner's file in the notebook
-
-    # -- the figure ----------------------------------------------------------------------------
-    def layout_key(self, state):
-        return (id(self.log), state["exercise"])
-
-    def _build_figure(self):
-        self.fig, (ax, axb) = plots.figure(
-            1, 2, size=(9.5, 4.7), margins=dict(left=0.085, right=0.98, bottom=0.1, top=0.82,
-                                                hspace=0.12),
-            gridspec_kw=dict(height_ratios=[3, 1]), sharex=True)
-        (self.e1rm_line,) = ax.plot([], [], "o-", color=C["blue"], lw=1.5, ms=4,
-                                    label="best e1RM of the session")
-        (self.best_line,) = ax.plot([], [], color=C["grey"], lw=1.2, ls="--",
-                                    drawstyle="steps-post", label="best of earlier sessions")
-        (self.limit_line,) = ax.plot([], [], color=C["orange"], lw=1.5, ls=":",
-                                     drawstyle="steps-post", label="threshold below that best")
-        (self.below_marks,) = ax.plot([], [], "o", color=C["orange"], ms=7, mfc="none", mew=1.8,
-                                      label="below the threshold")
-        (self.flag_marks,) = ax.plot([], [], "v", color=C["vermillion"], ms=9, label="flagged")
-        ax.set_ylabel("e1RM (kg)")
-        # above the axes, in one row: never over the data
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1), borderaxespad=0.2, fontsize=8,
-                  frameon=False, ncol=5)
-        self.ax = ax
-        self.other_bars = PolyCollection([], facecolor=C["sky"], edgecolor="none",
-                                         label="other sets")
-        self.failure_bars = PolyCollection([], facecolor=C["vermillion"], edgecolor="none",
-                                           label="sets to failure")
-        axb.add_collection(self.other_bars)
-        axb.add_collection(self.failure_bars)
-        axb.set_ylabel("Sets")
-        axb.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
-        axb.legend(handles=[self.failure_bars, self.other_bars], loc="upper left", fontsize=8,
-                   frameon=False, ncol=2)
-        locator = mdates.AutoDateLocator(maxticks=10)
-        axb.xaxis.set_major_locator(locator)
-        axb.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        self.axb = axb
-        # parse_math=False: an exercise or file name with "$" is text, not mathtext
-        self.header = self.fig.text(0.01, 0.965, "", fontsize=11.5, va="top", parse_math=False)
-        self.fig.text(0.01, 0.915, f"Flag ({HEURISTIC}): e1RM below the threshold line for "
-                      f"several sessions in a row", fontsize=9,
-                      color="#444444", va="top")
-        # short: text is the costliest artist to redraw
-        self.status = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top",
-                              fontsize=9.5)
-        self.dynamic = [self.limit_line, self.below_marks, self.flag_marks, self.status]
-        self._drawn_key = None
-
-    def _draw_static(self, s):
-        """Artists that change only with the log or the exercise (drawn into the background)."""
-        t = s["table"]
-        dates = mdates.date2num(t["date"].to_numpy())
-        self.e1rm_line.set_data(dates, t["e1rm_kg"])
-        self.best_line.set_data(dates, t["prior_best_kg"])
-        step = np.median(np.diff(dates)) if len(dates) > 1 else 1.0
-        width = 0.7 * min(step, 7.0)
-        failure = t["failure_sets"].to_numpy()
-        other = t["sets"].to_numpy() - failure
-        self.failure_bars.set_verts([_box(d - width / 2, 0, width, f)
-                                     for d, f in zip(dates, failure)])
-        self.other_bars.set_verts([_box(d - width / 2, f, width, o)
-                                   for d, f, o in zip(dates, failure, other)])
-        pad = max(step, 1.0)
-        self.ax.set_xlim(dates[0] - pad, dates[-1] + pad)
-        top = float(t["e1rm_kg"].max())
-        low = min(float(t["e1rm_kg"].min()), top * (1 - THRESHOLD_MAX))
-        self.ax.set_ylim(low - 0.04 * (top - low) - 1, top + 0.3 * (top - low) + 1)
-        self.axb.set_ylim(0, max(int(t["sets"].max()), 1) * 1.35)
-        self.header.set_text(f"{s['exercise']}: e1RM per session ({s['formula']} on reps + RIR)"
-                             f" \u2014 {s['source']}")
-        self._drawn_key = self.layout_key(s)
-
-    def draw(self, s):
-        try:
-            if self._drawn_key != self.layout_key(s):
-                self._draw_static(s)
-            self._draw_marks(s)
-        except Exception as exc:  # any matplotlib error becomes a message
-            raise DrawError(exc) from exc
-
-    def _draw_marks(self, s):
-        """The dynamic artists: threshold line, rings, flags and the status line."""
-        t = s["table"]
-        dates = mdates.date2num(t["date"].to_numpy())
-        self.limit_line.set_data(dates, t["prior_best_kg"] * (1 - s["threshold"]))
-        below, flag = t["below"].to_numpy(), t["flag"].to_numpy()
-        self.below_marks.set_data(dates[below], t["e1rm_kg"].to_numpy()[below])
-        low, top = self.ax.get_ylim()
-        self.flag_marks.set_data(dates[flag], np.full(flag.sum(), top - 0.17 * (top - low)))
-        self.status.set_text(f"{_pct(s['threshold'])}, {s['sessions']} in a row: "
-                             f"{s['n_flagged']} of {s['n_sessions']} flagged")
 
     def describe(self, s):
         first = f"{s['first_date']:%Y-%m-%d}"
@@ -403,7 +353,3 @@ class LogExplorer(Explorer):
                      f"{html.escape(', '.join(s['skipped']))}.")
         return text + (f" The flag is {HEURISTIC}: a single low session is often just a bad "
                        f"day, and a drop can have many causes besides failure sets.")
-
-
-def _box(x, y, w, h):
-    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]

@@ -13,18 +13,23 @@ import html
 import math
 from functools import lru_cache
 
-import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
 
 from .. import plots
 from ..dosing import ASSUMPTIONS, Exercise, set_fatigue, set_stimulus, weekly_plan
 from ..fatigue import reps_to_failure
-from ..practice import REPS_AT_LOAD, formula_spread, simulate_rir_error
+from ..practice import REPS_AT_LOAD, formula_spread, reps_at_load, simulate_rir_error
 from ..validation import choice, fail, flag
-from .base import Explorer, _check_controls, _num, _pct, _slider, _value, slider
+from .base import (
+    Explorer,
+    _check_controls,
+    _num,
+    _pct,
+    _value,
+    checkbox,
+    jsonable,
+    slider,
+)
 
 C = plots.OKABE_ITO
 SIM_LABEL = "teaching simulation \u2014 bias from Halperin 2022, spread assumed"
@@ -341,7 +346,15 @@ def weekly_plan_state(compound_sets=6, compound_rir=2, compound_failure=False, i
 
 class WeeklyPlanExplorer(Explorer):
     """Sets x target RIR (and a last set to failure) for a compound and an isolation exercise
-    -> the week's sets, hard sets, estimated reps and the teaching model's stimulus and fatigue."""
+    -> the week's sets, hard sets, estimated reps and the teaching model's stimulus and fatigue.
+
+    The model is closed-form (:mod:`failurelab.dosing`): the view recomputes it in the browser
+    from the assumptions and each exercise's reps to failure (Epley); :func:`weekly_plan_state`
+    is the reference it is tested against.
+    """
+
+    js = "weekly_plan"
+    title = "Weekly-plan explorer"
 
     def __init__(self, compound_sets=6, compound_rir=2, compound_failure=False,
                  isolation_sets=6, isolation_rir=2, isolation_failure=False,
@@ -351,123 +364,41 @@ class WeeklyPlanExplorer(Explorer):
                               isolation=isolation, isolation_load=isolation_load)
         weekly_plan_state(compound=compound, compound_load=compound_load, isolation=isolation,
                           isolation_load=isolation_load)  # bad exercises fail here, loudly
-
-        def box(value, description):
-            return widgets.Checkbox(value=value, description=description, indent=False,
-                                    layout=widgets.Layout(width="220px"))
-
         self.controls = dict(
-            compound_sets=_slider(widgets.IntSlider, compound_sets, 0, PLAN_SETS_MAX, 1,
-                                  f"{compound}: sets/week", width="330px"),
-            compound_rir=_slider(widgets.IntSlider, compound_rir, 0, PLAN_RIR_MAX, 1,
-                                 "target RIR", width="250px"),
-            compound_failure=box(compound_failure, "last set to failure"),
-            isolation_sets=_slider(widgets.IntSlider, isolation_sets, 0, PLAN_SETS_MAX, 1,
-                                   f"{isolation}: sets/week", width="330px"),
-            isolation_rir=_slider(widgets.IntSlider, isolation_rir, 0, PLAN_RIR_MAX, 1,
-                                  "target RIR", width="250px"),
-            isolation_failure=box(isolation_failure, "last set to failure"),
+            compound_sets=slider("compound_sets", f"{compound}: sets/week", compound_sets, 0,
+                                 PLAN_SETS_MAX, 1),
+            compound_rir=slider("compound_rir", f"{compound}: target RIR", compound_rir, 0,
+                                PLAN_RIR_MAX, 1),
+            compound_failure=checkbox("compound_failure", f"{compound}: last set to failure",
+                                      compound_failure),
+            isolation_sets=slider("isolation_sets", f"{isolation}: sets/week", isolation_sets,
+                                  0, PLAN_SETS_MAX, 1),
+            isolation_rir=slider("isolation_rir", f"{isolation}: target RIR", isolation_rir, 0,
+                                 PLAN_RIR_MAX, 1),
+            isolation_failure=checkbox("isolation_failure", f"{isolation}: last set to failure",
+                                       isolation_failure),
         )
-        self._build_figure()
         super().__init__()
 
     def compute(self, **params):
         _check_controls(self, params)
         return weekly_plan_state(**params, **self.exercises)
 
-    def _build_figure(self):
-        names = (self.exercises["compound"], self.exercises["isolation"], "Week")
-        self.fig, axes = plots.figure(3, size=(10, 4.2),
-                                      margins=dict(left=0.12, right=0.985, bottom=0.13,
-                                                   top=0.74, wspace=0.12))
-        y = np.array([2, 1, 0])
-        limits = (2 * PLAN_SETS_MAX + 1, 2 * PLAN_SETS_MAX + 1,
-                  float(weekly_plan_state(PLAN_SETS_MAX, 0, False, PLAN_SETS_MAX, 0, False,
-                                          **self.exercises)["totals"]["fatigue"]) * 1.04)
-        titles = ("Sets per week", "Stimulus (teaching model)", "Fatigue cost (teaching model)")
-        xlabels = ("sets", "failure-set equivalents",
-                   "cost units (isolation set far from failure = 1)")
-        for ax, lim, title, xlabel in zip(axes, limits, titles, xlabels):
-            ax.set(xlim=(0, lim), ylim=(-0.6, 2.6), yticks=y, xlabel=xlabel)
-            ax.set_yticklabels(names if ax is axes[0] else [])
-            ax.set_title(title, fontsize=10.5, loc="left")
-            ax.axhline(0.5, color=C["grey"], lw=0.8)
-            ax.xaxis.label.set_size(9)
-        ax_sets, ax_stim, ax_fat = axes
-        # sets: failure | other hard sets | easier sets, stacked
-        colours = (C["vermillion"], C["blue"], C["sky"])
-        self.set_bars = [[Rectangle((0, yi - 0.32), 0, 0.64, color=c, lw=0) for c in colours]
-                         for yi in y]
-        for row in self.set_bars:
-            for bar in row:
-                ax_sets.add_patch(bar)
-        self.stim_bars = [Rectangle((0, yi - 0.32), 0, 0.64, color=C["green"], lw=0) for yi in y]
-        self.fat_bars = [Rectangle((0, yi - 0.32), 0, 0.64, color=C["orange"], lw=0) for yi in y]
-        for bar in self.stim_bars:
-            ax_stim.add_patch(bar)
-        for bar in self.fat_bars:
-            ax_fat.add_patch(bar)
-        tick = dict(color=C["black"], marker="|", ms=16, mew=2, ls="none")
-        (self.stim_ticks,) = ax_stim.plot([], [], **tick)
-        (self.fat_ticks,) = ax_fat.plot([], [], **tick)
-        hard_max = ASSUMPTIONS["hard_set_max_rir"].value
-        self.fig.legend(
-            handles=[*(Rectangle((0, 0), 1, 1, color=c) for c in colours),
-                     Line2D([], [], **{**tick, "ms": 9})],
-            labels=["sets to failure", f"other hard sets (\u2264 {hard_max:g} RIR)",
-                    "easier sets", "same sets, all to failure"],
-            loc="upper left", bbox_to_anchor=(0.005, 0.875), ncol=4, fontsize=8.5,
-            frameon=False)
-        text = dict(va="center", fontsize=8.5)
-        self.texts = [[ax.text(0, yi, "", **text) for yi in y] for ax in axes]
-        self.title = self.fig.suptitle("", fontsize=11.5, x=0.01, ha="left", y=0.975)
-        self.fig.text(0.01, 0.89, f"Weekly plan, {TEACHING_LABEL}. Reps: Epley formula.",
-                      fontsize=9, color="#444444")
-        self.axes = axes
-        self.dynamic = [*(b for row in self.set_bars for b in row), *self.stim_bars,
-                        *self.fat_bars, self.stim_ticks, self.fat_ticks,
-                        *(t for row in self.texts for t in row), self.title]
+    def data(self):
+        e = self.exercises
+        most = weekly_plan_state(PLAN_SETS_MAX, 0, False, PLAN_SETS_MAX, 0, False, **e)
+        return dict(
+            names=[e["compound"], e["isolation"]], loads=[e["compound_load"], e["isolation_load"]],
+            reps_to_failure=[reps_at_load(e[f"{k}_load"] / 100) for k in ("compound", "isolation")],
+            assumptions={k: a.value for k, a in ASSUMPTIONS.items()},
+            limits=[2 * PLAN_SETS_MAX + 1, 2 * PLAN_SETS_MAX + 1,
+                    most["totals"]["fatigue"] * 1.04],
+            label=TEACHING_LABEL)
 
-    def draw(self, s):
-        totals, every_rows = s["totals"], s["all_failure"]
-        rows = [*s["rows"], totals]
-        for bars, texts_y, row in zip(self.set_bars, range(3), rows):
-            fail = row["failure_sets"]
-            hard = row["hard_sets"] - fail
-            easy = row["sets"] - row["hard_sets"]
-            left = 0
-            for bar, width in zip(bars, (fail, hard, easy)):
-                bar.set_x(left)
-                bar.set_width(width)
-                left += width
-            self._label(self.texts[0][texts_y], row["sets"], row["sets"], self.axes[0],
-                        f"{row['sets']} sets, {row['reps']} reps")
-        for i, (row, full) in enumerate(zip(rows, every_rows)):
-            self.stim_bars[i].set_width(row["hypertrophy_stimulus"])
-            self.fat_bars[i].set_width(row["fatigue"])
-            for k, key in ((1, "hypertrophy_stimulus"), (2, "fatigue")):
-                self._label(self.texts[k][i], max(row[key], full[key]), row[key],
-                            self.axes[k], _num(row[key], 1))
-        y = [2, 1, 0]
-        self.stim_ticks.set_data([r["hypertrophy_stimulus"] for r in every_rows], y)
-        self.fat_ticks.set_data([r["fatigue"] for r in every_rows], y)
-        ratio = totals["stimulus_per_fatigue"]
-        self.title.set_text(
-            f"Week: {totals['sets']} sets ({totals['hard_sets']} hard, {totals['failure_sets']} "
-            f"to failure), {totals['reps']} reps \u2192 stimulus "
-            f"{_num(totals['hypertrophy_stimulus'], 1)}, fatigue {_num(totals['fatigue'], 1)}"
-            + (f", {_num(ratio)} per unit fatigue" if ratio is not None else ""))
-
-    def _label(self, text, end, bar_end, ax, label):
-        """Label right of ``end`` if it fits in ``ax``, else inside the bar (white, right-
-        aligned)."""
-        limit = ax.get_xlim()[1]
-        inches = ax.get_position().width * self.fig.get_figwidth()
-        needed = limit * (0.02 + len(label) * 0.075 / inches)  # ~0.075 in per character
-        if end + needed <= limit:
-            text.set(x=end + 0.02 * limit, ha="left", color=C["black"], text=label)
-        else:
-            text.set(x=bar_end - 0.02 * limit, ha="right", color="white", text=label)
+    def spec(self):
+        out = super().spec()
+        out["data"] = jsonable(self.data(), digits=17)  # reps floored in the view: exact inputs
+        return out
 
     def describe(self, s):
         t, every, added = s["totals"], s["all_failure"][-1], s["last_set_added"]
@@ -481,6 +412,7 @@ class WeeklyPlanExplorer(Explorer):
                 f" Taking the last set to failure adds {_num(added['hypertrophy_stimulus'])} "
                 f"stimulus for {_num(added['fatigue'])} fatigue, compared with stopping it at "
                 f"the target RIR.")
+
         def plan(kind):
             sets, rir = s[f"{kind}_sets"], s[f"{kind}_rir"]
             if rir == 0:
@@ -488,8 +420,8 @@ class WeeklyPlanExplorer(Explorer):
             last = ", the last to failure" if s[f"{kind}_failure"] and sets else ""
             return f"{sets} sets at {rir:g} RIR{last}"
 
-        return (f"<b>What the figure shows</b> ({TEACHING_LABEL}): {names[0]} "
-                f"{plan('compound')}; {names[1]} {plan('isolation')}. Week: "
+        return (f"<b>What the figure shows</b> ({TEACHING_LABEL}): {html.escape(names[0])} "
+                f"{plan('compound')}; {html.escape(names[1])} {plan('isolation')}. Week: "
                 f"{t['sets']} sets, {t['hard_sets']} hard, about {t['reps']} reps; stimulus "
                 f"{_num(t['hypertrophy_stimulus'], 1)} and fatigue {_num(t['fatigue'], 1)}."
                 f"{failure_note} Taking every one of these sets to failure would give stimulus "
