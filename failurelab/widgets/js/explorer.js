@@ -19,12 +19,18 @@ class InputError extends Error {}
 function fixed(x, places = 2) {
   if (!Number.isFinite(x)) return String(x);
   let text = x.toFixed(places);
-  // toFixed rounds an exact binary tie away from zero; Python rounds it to even
-  const scaled = Math.abs(x) * 10 ** places;
-  if (places <= 15 && Number.isInteger(scaled * 2) && !Number.isInteger(scaled)) {
-    const down = Math.floor(scaled);
-    const even = down % 2 === 0 ? down : down + 1;
-    text = (x < 0 ? "-" : "") + (even / 10 ** places).toFixed(places);
+  // toFixed rounds an exact decimal tie away from zero; Python rounds it to even. A tie is
+  // judged on the double's exact decimal expansion (toFixed(100) is exact wherever a tie at 15
+  // places or fewer can occur), never on x * 10 ** places (rounded: 2.55 * 10 gives 25.5)
+  if (places <= 15 && Math.abs(x) < 1e21) {
+    const [whole, fraction] = Math.abs(x).toFixed(100).split(".");
+    const rest = fraction.slice(places);
+    if (rest[0] === "5" && /^0*$/.test(rest.slice(1))) {
+      const kept = places ? fraction[places - 1] : whole[whole.length - 1];
+      if (Number(kept) % 2 === 0) {  // round down to the even digit (toFixed went up)
+        text = (x < 0 ? "-" : "") + whole + (places ? `.${fraction.slice(0, places)}` : "");
+      }
+    }
   }
   if (/^-0(\.0*)?$/.test(text)) text = text.slice(1);  // Python keeps "-0.00"; we never show it
   return text;
