@@ -1,6 +1,7 @@
 """Chapter-4 explorers of notebooks 4.1-4.2: study design and measurement error.
 
-Values against failurelab.studies / effect_sizes and statsmodels, bad input, latency budget."""
+Values against failurelab.studies / effect_sizes and statsmodels, bad input, and the grids the
+browser views draw from (the same numbers as the state functions, small enough to ship)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,27 @@ import math
 
 import numpy as np
 import pytest
-from helpers import PNG, assert_refuses
+from helpers import assert_refuses
 from statsmodels.stats.power import TTestIndPower
 
 from failurelab import effect_sizes as es
 from failurelab import studies as st
-from failurelab.widgets import kernel_free_twin
 from failurelab.widgets.limitations import (
+    _B64,
+    DESIGN_ERRORS,
+    DESIGN_NS,
+    DESIGN_WEEKS,
+    EFFECTS,
+    MEASUREMENT_NS,
+    MEASUREMENT_RELS,
     MeasurementErrorExplorer,
     StudyDesignExplorer,
     _n_for_80,
+    _num,
+    _pct,
+    design_grid,
     design_state,
+    measurement_grid,
     measurement_state,
 )
 
@@ -39,6 +50,7 @@ def test_design_state_is_the_studies_simulation():
     assert s["power_analytic"] == pytest.approx(sm_power(s["observed_d"], 15))
     assert abs(s["power"] - s["power_analytic"]) <= 3 * s["power_mc_se"]
     assert s["hist_significant"].sum() == s["n_significant"] == int(sim.significant.sum())
+    assert s["n_same_sign"] == int((sim.significant & (sim.g > 0)).sum()) <= s["n_significant"]
     assert s["hist_significant"].sum() + s["hist_not_significant"].sum() == 2000
     assert s["mean_ci_width"] == pytest.approx(np.mean(sim.ci_high - sim.ci_low))
     n_grid, curve = s["power_curve"]
@@ -84,17 +96,22 @@ def test_design_state_refuses_bad_input(bad, word):
 
 def test_study_design_explorer_readout_and_refusal():
     ex = StudyDesignExplorer()
-    assert bytes(ex.image.value).startswith(PNG)
     s = ex.state
     assert (s["weeks"], s["n"], s["true_effect"], s["error_ratio"]) == (8, 15, 0.2, 0.5)
     text = ex.readout
     assert text.startswith("<b>What the figure shows</b>") and "synthetic" in text
     assert "an 8-week study" in text and "gains grow steadily" in text
     assert f"{round(100 * s['power'])}\u00a0% of the simulated studies" in text
+    assert f"The {s['n_same_sign']:,} significant studies with the right sign" in text
     s2 = ex.update(weeks=12, n=20)
     assert (s2["weeks"], s2["n"]) == (12, 20) and ex.controls["n"].value == 20
-    assert_refuses(ex, dict(n=500), ["n", "5 to 100"])
+    assert_refuses(ex, dict(n=500), ["n", "one of this explorer's 9 options"])
+    assert_refuses(ex, dict(n=12), ["n", "(5, 10, 15"])
     assert_refuses(ex, dict(weeks=2), ["weeks", "4 to 24"])
+    # the view shows precomputed settings only: the steps of its controls
+    assert_refuses(ex, dict(weeks=6), ["weeks", "steps of 4"])
+    assert_refuses(ex, dict(true_effect=0.25), ["true_effect", "steps of 0.1"])
+    assert_refuses(ex, dict(error_ratio=0.25), ["error_ratio", "steps of 0.5"])
     assert ex.update(n=15) is not None and ex.error is None and ex.message == ""
 
 
@@ -131,13 +148,14 @@ def test_measurement_state_refuses_bad_input(bad, word):
 
 def test_measurement_error_explorer_readout_and_refusal():
     ex = MeasurementErrorExplorer()
-    assert bytes(ex.image.value).startswith(PNG)
     s = ex.state
     assert (s["reliability"], s["true_effect"], s["n"]) == (0.8, 0.5, 15)
     text = ex.readout
     assert "synthetic" in text and f"{_fmt(s['observed_d'])}" in text
     assert ex.update(reliability=0.5)["observed_d"] == pytest.approx(0.5 * math.sqrt(0.5))
     assert_refuses(ex, dict(reliability=0.1), ["reliability", "0.3 to 1"])
+    assert_refuses(ex, dict(reliability=0.82), ["reliability", "steps of 0.05"])
+    assert_refuses(ex, dict(n=106), ["n", "steps of 5"])
     assert ex.update(reliability=0.8) is not None and ex.error is None
 
 
@@ -150,7 +168,9 @@ def test_measurement_error_explorer_reaches_80_percent_at_reliability_0_6():
     assert needed == 106 and ex.controls["n"].max >= needed
     assert TTestIndPower().power(0.5 * math.sqrt(0.6), nobs1=needed, alpha=0.05) >= 0.8
     assert TTestIndPower().power(0.5 * math.sqrt(0.6), nobs1=needed - 1, alpha=0.05) < 0.8
-    s = ex.update(n=needed)
+    # the slider moves in steps of 5: 105 falls short, 110 is the first n past 80 %
+    assert ex.update(n=105)["power_analytic"] < 0.8
+    s = ex.update(n=110)
     assert s is not None and s["power_analytic"] >= 0.8
 
 
@@ -158,12 +178,59 @@ def _fmt(x):
     return f"{x:.2f}"
 
 
-def test_kernel_free_twins():
-    ex = MeasurementErrorExplorer()
-    html = kernel_free_twin(ex, "reliability", [0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
-    assert html.count("data:image/png;base64") == 6 and len(html) < 600_000
-    assert ex.state["reliability"] == 0.8
-    ex = StudyDesignExplorer()
-    html = kernel_free_twin(ex, "weeks", [4, 6, 8, 10, 12, 16])
-    assert html.count("data:image/png;base64") == 6 and len(html) < 600_000
-    assert ex.state["weeks"] == 8
+# -- the grids the browser views draw from ---------------------------------------------------
+
+_VALUE = {c: i for i, c in enumerate(_B64)}
+
+
+def unpack(text, width):
+    return [sum(_VALUE[text[i + k]] * 64 ** (width - 1 - k) for k in range(width))
+            for i in range(0, len(text), width)]
+
+
+def test_design_grid_holds_the_numbers_of_design_state():
+    grid = design_grid(replications=300, seed=41)
+    S, D = max(map(max, grid["s_index"])) + 1, len(EFFECTS)
+    cases = [(8, 0.5, 0.2, 15), (4, 1.5, 0.0, 5), (24, 0.0, 1.5, 100), (12, 1.0, 0.5, 40),
+             (16, 0.5, 0.8, 70), (20, 1.5, 0.1, 10)]
+    for weeks, error, d, n in cases:
+        s = design_state(weeks, n, d, error, replications=300, seed=41)
+        si = grid["s_index"][DESIGN_WEEKS.index(weeks)][DESIGN_ERRORS.index(error)]
+        ni, di = DESIGN_NS.index(n), EFFECTS.index(d)
+        hist, mixed_low, mixed_high, mean_sig, width = grid["sims"][(ni * S + si) * D + di]
+        packed = unpack(hist, grid["digits"])
+        total = np.zeros(grid["bins"][2], int)
+        total[packed[0]:packed[0] + len(packed) - 1] = packed[1:]
+        assert np.array_equal(total, s["hist_significant"] + s["hist_not_significant"])
+        low, high = grid["mixed"][ni]
+        sig = np.where((np.arange(len(total)) < low) | (np.arange(len(total)) > high), total, 0)
+        sig[low], sig[high] = mixed_low, mixed_high
+        assert np.array_equal(sig, s["hist_significant"])  # significance is a band of g
+        assert _num(width) == _num(s["mean_ci_width"])
+        assert (mean_sig is None) == (s["mean_significant"] is None)
+        if mean_sig is not None:
+            assert _num(mean_sig) == _num(s["mean_significant"])
+        n80, curve, power = grid["analytic"][si * D + di]
+        assert n80 == s["n_for_80"] and _pct(power[ni]) == _pct(s["power_analytic"])
+        heights = np.array(unpack(curve, 2)) / grid["curve_top"]
+        assert heights[grid["n_curve"].index(n)] == pytest.approx(s["power_analytic"], abs=3e-4)
+
+
+def test_measurement_grid_holds_the_numbers_of_measurement_state():
+    grid = measurement_grid(replications=300, seed=42)
+    for rel, d, n in [(0.8, 0.5, 15), (0.3, 1.5, 150), (1.0, 0.0, 5), (0.6, 0.5, 110)]:
+        s = measurement_state(rel, d, n, replications=300, seed=42)
+        di, ni, ri = EFFECTS.index(d), MEASUREMENT_NS.index(n), MEASUREMENT_RELS.index(rel)
+        assert unpack(grid["significant"][di][ni], grid["digits"])[ri] / 300 == s["power"]
+        curve = grid["power"][di][ni]
+        assert _pct(curve[grid["curve_reliabilities"].index(rel)]) == _pct(s["power_analytic"])
+        assert _pct(curve[-1]) == _pct(s["power_perfect"])
+        assert grid["n_for_80"][di][ri] == s["n_for_80"]
+        assert grid["n_for_80"][di][-1] == s["n_for_80_perfect"]
+
+
+def test_views_ship_small_precomputed_specs():
+    for ex in (StudyDesignExplorer(), MeasurementErrorExplorer()):
+        html = ex.html()
+        assert len(html) < 300_000, type(ex).__name__
+        assert "synthetic" in html and ex.js in ("study_design", "measurement_error")

@@ -1,27 +1,31 @@
-"""Chapter 4 explorers: the limits of the evidence.
+"""Chapter 4 explorers of notebooks 4.1-4.2: study design and measurement error.
 
-Pure compute functions (``*_state``) + thin views, as in the other chapters. Everything drawn
-here is SIMULATED (seeded) and labelled so.
+Pure compute functions (``design_state``, ``measurement_state``: the reference) + browser views
+(``js/study_design.js``, ``js/measurement_error.js``). Everything shown is SIMULATED (seeded,
+:mod:`failurelab.studies`) and labelled so.
 
-Sections: 4.1-4.2 (study design, measurement error; :mod:`failurelab.studies`) and, appended
-below, the explorers of the later chapter-4 notebooks.
+The views draw from grids computed here (:func:`design_grid`, :func:`measurement_grid`): the
+simulated numbers for every control setting a view offers, from the same draws and arithmetic
+as the state functions (tests compare them), and statsmodels' analytic power (noncentral t, via
+:mod:`failurelab.effect_sizes`) at those settings; the browser computes only closed forms
+(reliability, attenuation, normal densities). To keep a view small, some controls move in
+coarser steps than a free simulation would allow (see the ``DESIGN_*`` and ``MEASUREMENT_*``
+values).
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
-import ipywidgets as widgets
 import numpy as np
-from matplotlib.lines import Line2D
 from scipy import stats
 
 from .. import effect_sizes as es
-from .. import plots
 from .. import studies as st
-from .base import Explorer, _check_controls, _num, _pct, _slider, _value
+from ..validation import fail, shown
+from .base import Explorer, _check_controls, _num, _pct, _value, dropdown, slider
 
-C = plots.OKABE_ITO
 SYNTHETIC = "synthetic studies, simulated \u2014 not data"
 
 
@@ -55,34 +59,118 @@ def _need_text(n80):
     return "no n (true effect 0)" if n80 is None else f"{n80:,} per group"
 
 
-def _power_axes(axp, xlim, xlabel, label_x, label_ha):
-    """Power axis with the 80 % line and the simulated-power marker (+-3 MC SE bar)."""
-    axp.axhline(0.8, color=C["grey"], lw=1, ls=":")
-    axp.text(label_x, 0.82, "80 %", fontsize=9, color="#555555", ha=label_ha)
-    (bar,) = axp.plot([], [], color=C["vermillion"], lw=3)
-    (point,) = axp.plot([], [], "o", color=C["vermillion"], ms=7,
-                        label="simulated (\u00b13 MC SE)")
-    axp.set(xlim=xlim, ylim=(0, 1.02), xlabel=xlabel, ylabel="Power (two-sided, \u03b1 = 0.05)")
-    axp.legend(loc="upper left", fontsize=8, frameon=False)
-    return bar, point
+def _curve(d, grid):
+    """Analytic power (statsmodels TTestIndPower) of d over an n grid, read-only."""
+    p = es.power(d, np.array(grid, dtype=float))
+    p.flags.writeable = False
+    return p
 
 
-def _headline(fig, title, note):
-    """Title (with the "synthetic" label) and a one-line note in grey above the panels."""
-    fig.suptitle(f"{title} ({SYNTHETIC})", fontsize=11.5, x=0.01, ha="left", y=0.975)
-    fig.text(0.01, 0.895, note, fontsize=9, color="#444444")
+def _article(number):
+    return "an" if str(number).startswith("8") or number in (11, 18) else "a"
 
 
-def _show_simulated_power(bar, point, x, s):
-    p, se = s["power"], s["power_mc_se"]
-    point.set_data([x], [p])
-    bar.set_data([x, x], [p - 3 * se, p + 3 * se])
+def _need_text(n80):
+    return "no n (true effect 0)" if n80 is None else f"{n80:,} per group"
+
+
+# -- grids for the views ----------------------------------------------------------------------
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+CURVE_TOP = 4095  # analytic power curves travel as whole numbers 0..4095 (two base-64 digits)
+
+
+def _pack(values, width=2):
+    """Whole numbers from 0 to 64**width - 1 as ``width`` base-64 digits each (``unpack`` in
+    the views): a histogram as text a third the size of a JSON list."""
+    out = []
+    for v in values:
+        v = int(v)
+        if not 0 <= v < 64**width:
+            raise ValueError(f"{v} does not fit in {width} base-64 digits")
+        out.append("".join(_B64[(v >> 6 * (width - 1 - k)) & 63] for k in range(width)))
+    return "".join(out)
+
+
+def _pack_hist(counts, width):
+    """A histogram as its first non-empty bin, then the counts up to its last non-empty bin."""
+    nz = np.flatnonzero(counts)
+    return _pack([nz[0], *counts[nz[0]:nz[-1] + 1]], width) if nz.size else ""
+
+
+def _digits(top):
+    """Base-64 digits that hold every whole number up to ``top``."""
+    width = 1
+    while 64**width <= top:
+        width += 1
+    return max(width, 2)
+
+
+def _short(x, *shows, low=3):
+    """``x`` with the fewest significant digits (at least ``low``) that every formatter in
+    ``shows`` still prints as it prints ``x``: a small spec whose sentences stay exact."""
+    if x is None:
+        return None
+    want = [show(x) for show in shows]
+    for places in range(low, 11):
+        y = float(f"{x:.{places}g}")
+        if all(show(y) == w for show, w in zip(shows, want)):
+            return y
+    raise ValueError(f"{x!r} needs more than 10 digits to print the same")  # never seen
+
+
+def _on_steps(explorer, params):
+    """Refuse a value between a range control's steps: a view shows precomputed values only."""
+    for name, value in params.items():
+        control = explorer.controls.get(name)
+        if control is not None and control.kind == "range":
+            steps = (value - control.min) / control.step
+            if abs(steps - round(steps)) > 1e-6:
+                fail(f"{name} moves in steps of {control.step:g} from {control.min:g} in this "
+                     f"explorer (its values are precomputed), got {shown(value)}")
+    return params
+
+
+def _replicate(n, error_sds, effects, replications, seed, alpha=0.05, full=True):
+    """:func:`failurelab.studies.simulate_studies` for every error SD x true SMD at once: the
+    same cached draws and the same arithmetic, broadcast over (error SD, SMD, replication).
+    Returns g, the CI widths (None unless ``full``) and significance (p < alpha, tested on |t|
+    against the critical t; values within 1e-9 of it get the exact p)."""
+    mean, var, cov = st._draws(n, replications, seed)
+    sd_e = np.asarray(error_sds, dtype=float)[:, None, None]
+    arm_mean = mean[0] + sd_e * mean[1]  # (error SD, arm, replication)
+    arm_var = var[0] + sd_e**2 * var[1] + 2 * sd_e * cov
+    d = np.asarray(effects, dtype=float)[None, :, None]
+    diff = d + arm_mean[:, None, 0] - arm_mean[:, None, 1]
+    # as studies.smd_tests
+    df = 2 * n - 2
+    sp = np.sqrt((arm_var[:, None, 0] + arm_var[:, None, 1]) / 2)
+    dd = diff / sp
+    t = np.abs(dd * math.sqrt(n / 2))
+    crit = stats.t.isf(alpha / 2, df)
+    sig = t > crit
+    near = np.abs(t - crit) <= 1e-9 * crit
+    if near.any():
+        sig[near] = 2 * stats.t.sf(t[near], df) < alpha
+    if not full:
+        return None, None, sig
+    g = es.correction_factor(df) * dd
+    vi = 2 / n + g**2 / (4 * n)
+    half = stats.norm.isf(alpha / 2) * np.sqrt(vi)
+    return g, (g + half) - (g - half), sig
 
 
 # == 4.1 short studies, few participants: the study-design simulator (helper D) ==================
 
 N_GRID = tuple(range(4, 101))  # n per group on the power curve
 G_BINS = np.arange(-2.0, 3.01, 0.1)  # estimates axis of the histogram (fixed)
+# what the view offers (a full simulation grid at the old steps would be ~2 million settings)
+DESIGN_WEEKS = tuple(range(4, 25, 4))
+DESIGN_ERRORS = (0.0, 0.5, 1.0, 1.5)
+EFFECTS = tuple(round(0.1 * i, 1) for i in range(16))
+DESIGN_NS = (5, 10, 15, 20, 30, 40, 50, 70, 100)
+# points of the drawn power curves (each n of the view among them)
+N_CURVE = tuple(sorted({*range(4, 11), *range(12, 21, 2), *range(25, 101, 5), *DESIGN_NS}))
 
 
 def design_state(weeks=8, n=15, true_effect=0.2, error_ratio=0.5, replications=2000, seed=41):
@@ -109,7 +197,8 @@ def design_state(weeks=8, n=15, true_effect=0.2, error_ratio=0.5, replications=2
                 replications=sim.replications, seed=sim.seed, power=sim.power,
                 power_analytic=sim.analytic_power, power_mc_se=sim.power_mc_se,
                 mean_ci_width=sim.mean_ci_width, share_significant=sim.power,
-                n_significant=int(sig.sum()), mean_significant=mean_sig,
+                n_significant=int(sig.sum()), n_same_sign=int(same_sign.sum()),
+                mean_significant=mean_sig,
                 exaggeration=(mean_sig / true_effect if mean_sig is not None and true_effect
                               else None),
                 n_for_80=_n_for_80(sim.observed_d), n_for_80_perfect=_n_for_80(true_effect),
@@ -121,75 +210,97 @@ def design_state(weeks=8, n=15, true_effect=0.2, error_ratio=0.5, replications=2
                 power_curve_perfect=(np.array(N_GRID), _curve(true_effect, N_GRID)))
 
 
+@lru_cache(maxsize=4)
+def design_grid(replications=2000, seed=41):
+    """Everything the study-design view shows, for each setting it offers (JSON-able).
+
+    ``sims[(n index x error SDs + error SD index) x effects + effect index]`` = [histogram of g
+    (packed), significant studies in the two bins that hold the critical g, mean g of the
+    significant ones with the right sign, mean CI width]; bins below ``mixed[n][0]`` and above
+    ``mixed[n][1]`` are all significant, those between none. ``analytic[error SD index x effects
+    + effect index]`` = [n for 80 % power, power curve over N_CURVE (packed, x 4095), power at
+    DESIGN_NS]. Weeks x error ratio map to an error SD by ``s_index`` (they act only through
+    it)."""
+    sds, rels, s_index = [], [], []
+    for w in DESIGN_WEEKS:
+        row = []
+        for e in DESIGN_ERRORS:
+            rel = st.change_reliability(w, e)
+            sd = st.error_sd_for(rel)
+            if sd not in sds:
+                sds.append(sd)
+                rels.append(rel)
+            row.append(sds.index(sd))
+        s_index.append(row)
+    width = _digits(replications)
+    lo, hi = G_BINS[0], G_BINS[-1]
+    sims, mixed = [], []
+    for n in DESIGN_NS:
+        g, ci_width, sig = _replicate(n, sds, EFFECTS, replications, seed)
+        crit = (es.correction_factor(2 * n - 2) * stats.t.isf(0.025, 2 * n - 2)
+                * math.sqrt(2 / n))
+        edges = [int(np.searchsorted(G_BINS, x, side="right")) - 1 for x in (-crit, crit)]
+        mixed.append(edges)
+        for si in range(len(sds)):
+            for di, d in enumerate(EFFECTS):
+                gs, ss = g[si, di], sig[si, di]
+                total = np.histogram(np.clip(gs, lo, hi), G_BINS)[0]
+                hist_sig = np.histogram(np.clip(gs[ss], lo, hi), G_BINS)[0]
+                rebuilt = total.copy()
+                rebuilt[edges[0] + 1:edges[1]] = 0
+                rebuilt[edges] = hist_sig[edges]
+                if not np.array_equal(rebuilt, hist_sig):
+                    raise RuntimeError(f"significance is not a band of g at n = {n}")
+                same = ss & (np.sign(gs) == np.sign(d))
+                mean_sig = float(gs[same].mean()) if same.any() else None
+                sims.append([_pack_hist(total, width), int(hist_sig[edges[0]]),
+                             int(hist_sig[edges[1]]),
+                             _short(mean_sig, _num, lambda m, d=d: f"{m / d:.1f}" if d else ""),
+                             _short(float(np.mean(ci_width[si, di])), _num)])
+    analytic = []
+    for si, rel in enumerate(rels):
+        for d in EFFECTS:
+            observed = d * math.sqrt(rel)
+            power = es.power(observed, np.array(DESIGN_NS, dtype=float))
+            curve = es.power(observed, np.array(N_CURVE, dtype=float))
+            analytic.append([
+                _n_for_80(observed), _pack(np.round(curve * CURVE_TOP)),
+                [_short(float(p), _pct,
+                        lambda p: f"{100 * math.sqrt(p * (1 - p) / replications):.1f}")
+                 for p in power]])
+    return dict(label=SYNTHETIC, replications=replications, reference_weeks=st.REFERENCE_WEEKS,
+                weeks=DESIGN_WEEKS, errors=DESIGN_ERRORS, effects=EFFECTS, ns=DESIGN_NS, n_curve=N_CURVE,
+                bins=[float(lo), 0.1, len(G_BINS) - 1], digits=width, curve_top=CURVE_TOP,
+                s_index=s_index, mixed=mixed, sims=sims, analytic=analytic)
+
+
 class StudyDesignExplorer(Explorer):
-    """Weeks, n per group, true effect and measurement error -> power and CI width (simulated)."""
+    """Weeks, n per group, true effect and measurement error -> the estimates of synthetic
+    studies, their power and CI width (simulated) and the analytic power curves."""
+
+    js = "study_design"
+    title = "Study-design simulator"
 
     def __init__(self, weeks=8, n=15, true_effect=0.2, error_ratio=0.5, replications=2000,
                  seed=41):
         self.replications, self.seed = int(replications), int(seed)
         self.controls = dict(
-            weeks=_slider(widgets.IntSlider, weeks, 4, 24, 1, "Study length (weeks)"),
-            n=_slider(widgets.IntSlider, n, 5, 100, 1, "n per group"),
-            true_effect=_slider(widgets.FloatSlider, true_effect, 0, 1.5, 0.05,
-                                "True effect (SMD)", readout_format=".2f"),
-            error_ratio=_slider(widgets.FloatSlider, error_ratio, 0, 1.5, 0.05,
-                                "Error (\u00d7 SD of 8-week gains)",
-                                readout_format=".2f"),
+            weeks=slider("weeks", "Study length (weeks)", weeks, 4, 24, 4),
+            n=dropdown("n", "n per group", n, list(DESIGN_NS)),
+            true_effect=slider("true_effect", "True effect (SMD)", true_effect, 0, 1.5, 0.1,
+                               places=2),
+            error_ratio=slider("error_ratio", "Error (\u00d7 SD of 8-week gains)", error_ratio,
+                               0, 1.5, 0.5, places=2),
         )
-        self._build_figure()
         super().__init__()
 
     def compute(self, weeks, n, true_effect, error_ratio):
-        _check_controls(self, dict(weeks=weeks, n=n, true_effect=true_effect,
-                                   error_ratio=error_ratio))
+        _on_steps(self, _check_controls(self, dict(weeks=weeks, true_effect=true_effect,
+                                                   error_ratio=error_ratio)))
         return design_state(weeks, n, true_effect, error_ratio, self.replications, self.seed)
 
-    def _build_figure(self):
-        self.fig, (ax, axp) = plots.figure(2, size=(9.5, 4.4),
-                                           margins=dict(left=0.075, right=0.98, bottom=0.14,
-                                                        top=0.8, wspace=0.27))
-        zero = np.zeros(len(G_BINS) - 1)
-        self.stairs_ns = ax.stairs(zero, G_BINS, fill=True, color=C["sky"], alpha=0.8,
-                                   label="p \u2265 0.05")
-        self.stairs_sig = ax.stairs(zero, G_BINS, fill=True, color=C["orange"], alpha=0.8,
-                                    label="p < 0.05")
-        ax.axvline(0, color=C["black"], lw=1)
-        self.true_line = ax.axvline(0, color=C["green"], lw=2, ls="--", label="true effect")
-        self.obs_line = ax.axvline(0, color=C["vermillion"], lw=1.5, ls=":",
-                                   label="what the studies estimate")
-        ax.set(xlim=(G_BINS[0], G_BINS[-1]), ylim=(0, 0.16 * self.replications),
-               xlabel="Estimated effect, Hedges' g", ylabel="Synthetic studies")
-        ax.legend(loc="upper right", fontsize=8, frameon=False, handlelength=1.4)
-        self.hist_title = ax.set_title("", fontsize=10, loc="left")
-        self.ax = ax
-
-        (self.curve_perfect,) = axp.plot([], [], color=C["grey"], lw=1.5, ls="--",
-                                         label="perfect measurement")
-        (self.curve,) = axp.plot([], [], color=C["blue"], lw=2, label="with measurement error")
-        self.sim_bar, self.sim_point = _power_axes(axp, (N_GRID[0], N_GRID[-1]), "n per group",
-                                                   98, "right")
-        self.power_title = axp.set_title("", fontsize=10, loc="left")
-        self.axp = axp
-        _headline(self.fig, "Study-design simulator", "Assumption: gains grow steadily with the "
-                  "weeks; the measurement error does not.")
-        self.dynamic = [self.stairs_ns, self.stairs_sig, self.true_line, self.obs_line,
-                        self.hist_title, self.curve_perfect, self.curve, self.sim_bar,
-                        self.sim_point, self.power_title]
-
-    def draw(self, s):
-        top = 0.16 * self.replications
-        sig, ns = s["hist_significant"], s["hist_not_significant"]
-        self.stairs_ns.set_data(np.minimum(ns + sig, top))  # stacked: all studies
-        self.stairs_sig.set_data(np.minimum(sig, top))
-        self.true_line.set_xdata([s["true_effect"]] * 2)
-        self.obs_line.set_xdata([s["observed_d"]] * 2)
-        self.hist_title.set_text(f"{_pct(s['power'])} significant; mean CI width "
-                                 f"{_num(s['mean_ci_width'])}")
-        self.curve_perfect.set_data(*s["power_curve_perfect"])
-        self.curve.set_data(*s["power_curve"])
-        _show_simulated_power(self.sim_bar, self.sim_point, s["n"], s)
-        self.power_title.set_text(f"Reliability {s['reliability']:.2f}: estimates "
-                                  f"{_num(s['observed_d'])}, not {_num(s['true_effect'])}")
+    def data(self):
+        return design_grid(self.replications, self.seed)
 
     def describe(self, s):
         text = (f"<b>What the figure shows</b> ({s['replications']:,} {SYNTHETIC}): "
@@ -206,7 +317,7 @@ class StudyDesignExplorer(Explorer):
                 f"{_need_text(s['n_for_80'])} ({_need_text(s['n_for_80_perfect'])} with a "
                 f"perfect measurement). ")
         if s["exaggeration"] is not None and s["true_effect"] > 0:
-            text += (f"The {s['n_significant']:,} significant studies with the right sign "
+            text += (f"The {s['n_same_sign']:,} significant studies with the right sign "
                      f"estimate {_num(s['mean_significant'])} on average, "
                      f"{s['exaggeration']:.1f}\u00d7 the true effect: a small study that "
                      f"\u201cfinds\u201d an effect tends to overstate it.")
@@ -217,7 +328,10 @@ class StudyDesignExplorer(Explorer):
 
 REL_GRID = tuple(np.round(np.linspace(0.2, 1.0, 81), 3))
 MEASUREMENT_N_MAX = 150  # 80 % power at reliability 0.6 and d = 0.5 needs 106 per group
-X_CHANGE = np.linspace(-4.5, 6.0, 300)  # axis of the change distributions (true-SD units)
+# what the view offers: reliability in steps of 0.05, true effect 0.1, n 5
+MEASUREMENT_RELS = tuple(round(0.3 + 0.05 * i, 2) for i in range(15))
+CURVE_RELS = (0.2, 0.25, *MEASUREMENT_RELS)  # points of the drawn power curve
+MEASUREMENT_NS = tuple(range(5, MEASUREMENT_N_MAX + 1, 5))
 
 
 def measurement_state(reliability=0.8, true_effect=0.5, n=15, replications=2000, seed=42):
@@ -252,69 +366,55 @@ def _reliability_curve(true_effect, n):
     return p
 
 
+@lru_cache(maxsize=4)
+def measurement_grid(replications=2000, seed=42):
+    """Everything the measurement-error view shows, for each setting it offers (JSON-able).
+
+    ``significant[effect index][n index]``: how many simulated studies reach p < 0.05 at each
+    reliability of MEASUREMENT_RELS (packed); ``power[effect index][n index]``: analytic power
+    at each reliability of CURVE_RELS (the curve; its last value is a perfect measurement);
+    ``n_for_80[effect index]``: n per group for 80 % power at each reliability."""
+    sds = [st.error_sd_for(r) for r in MEASUREMENT_RELS]
+    width = _digits(replications)
+    significant = [[] for _ in EFFECTS]
+    for n in MEASUREMENT_NS:
+        _, _, sig = _replicate(n, sds, EFFECTS, replications, seed, full=False)
+        counts = sig.sum(axis=-1)  # (reliability, effect)
+        for di in range(len(EFFECTS)):
+            significant[di].append(_pack(counts[:, di], width))
+    observed = np.array([[d * math.sqrt(r) for r in CURVE_RELS] for d in EFFECTS])
+    power = es.power(observed[:, None, :], np.array(MEASUREMENT_NS, dtype=float)[None, :, None])
+    power = [[[_short(float(p), _pct) for p in row] for row in rows] for rows in power]
+    n_for_80 = [[_n_for_80(d * math.sqrt(r)) for r in MEASUREMENT_RELS] for d in EFFECTS]
+    return dict(label=SYNTHETIC, replications=replications, reliabilities=MEASUREMENT_RELS,
+                curve_reliabilities=CURVE_RELS, effects=EFFECTS, ns=MEASUREMENT_NS,
+                digits=width, significant=significant, power=power, n_for_80=n_for_80)
+
+
 class MeasurementErrorExplorer(Explorer):
     """Reliability of the outcome, true effect and n -> measured effect and power (simulated)."""
+
+    js = "measurement_error"
+    title = "Measurement error and power"
 
     def __init__(self, reliability=0.8, true_effect=0.5, n=15, replications=2000, seed=42):
         self.replications, self.seed = int(replications), int(seed)
         self.controls = dict(
-            reliability=_slider(widgets.FloatSlider, reliability, 0.3, 1.0, 0.05,
-                                "Reliability of the outcome", width="400px",
-                                readout_format=".2f"),
-            true_effect=_slider(widgets.FloatSlider, true_effect, 0, 1.5, 0.05,
-                                "True effect (SMD)", readout_format=".2f"),
-            n=_slider(widgets.IntSlider, n, 5, MEASUREMENT_N_MAX, 1, "n per group"),
+            reliability=slider("reliability", "Reliability of the outcome", reliability, 0.3,
+                               1.0, 0.05),
+            true_effect=slider("true_effect", "True effect (SMD)", true_effect, 0, 1.5, 0.1,
+                               places=2),
+            n=slider("n", "n per group", n, 5, MEASUREMENT_N_MAX, 5),
         )
-        self._build_figure()
         super().__init__()
 
     def compute(self, reliability, true_effect, n):
-        _check_controls(self, dict(reliability=reliability, true_effect=true_effect, n=n))
+        _on_steps(self, _check_controls(self, dict(reliability=reliability,
+                                                   true_effect=true_effect, n=n)))
         return measurement_state(reliability, true_effect, n, self.replications, self.seed)
 
-    def _build_figure(self):
-        self.fig, (ax, axp) = plots.figure(2, size=(9.5, 4.4),
-                                           margins=dict(left=0.04, right=0.98, bottom=0.14,
-                                                        top=0.8, wspace=0.2))
-        style = dict(lw=2)
-        (self.true_nf,) = ax.plot([], [], color=C["blue"], ls="--", lw=1.2)
-        (self.true_f,) = ax.plot([], [], color=C["orange"], ls="--", lw=1.2)
-        (self.meas_nf,) = ax.plot([], [], color=C["blue"], **style)
-        (self.meas_f,) = ax.plot([], [], color=C["orange"], **style)
-        ax.set(xlim=(X_CHANGE[0], X_CHANGE[-1]), ylim=(0, 0.45), yticks=[],
-               xlabel="Change (in SDs of the true change)")
-        ax.spines["left"].set_visible(False)
-        ax.legend(handles=[Line2D([], [], color=C["blue"], lw=2, label="non-failure"),
-                           Line2D([], [], color=C["orange"], lw=2, label="failure"),
-                           Line2D([], [], color=C["black"], lw=1.2, ls="--",
-                                  label="true changes"),
-                           Line2D([], [], color=C["black"], lw=2, label="measured changes")],
-                  loc="upper left", fontsize=8, frameon=False, handlelength=1.6)
-        self.dist_title = ax.set_title("", fontsize=10, loc="left")
-        self.ax = ax
-
-        (self.curve,) = axp.plot([], [], color=C["blue"], lw=2, label="analytic (statsmodels)")
-        self.sim_bar, self.sim_point = _power_axes(axp, (0.2, 1.0), "Reliability of the outcome",
-                                                   0.99, "right")
-        self.power_title = axp.set_title("", fontsize=10, loc="left")
-        self.axp = axp
-        _headline(self.fig, "Measurement error and power", "Measured effect = true effect "
-                  "\u00d7 \u221areliability (Spearman 1904): the difference stays, the spread "
-                  "grows.")
-        self.dynamic = [self.true_nf, self.true_f, self.meas_nf, self.meas_f, self.dist_title,
-                        self.curve, self.sim_bar, self.sim_point, self.power_title]
-
-    def draw(self, s):
-        d, sd = s["true_effect"], s["measured_sd"]
-        self.true_nf.set_data(X_CHANGE, stats.norm.pdf(X_CHANGE))
-        self.true_f.set_data(X_CHANGE, stats.norm.pdf(X_CHANGE, loc=d))
-        self.meas_nf.set_data(X_CHANGE, stats.norm.pdf(X_CHANGE, scale=sd))
-        self.meas_f.set_data(X_CHANGE, stats.norm.pdf(X_CHANGE, loc=d, scale=sd))
-        self.dist_title.set_text(f"Measured SD {sd:.2f}: effect {_num(s['observed_d'])}")
-        self.curve.set_data(*s["power_curve"])
-        _show_simulated_power(self.sim_bar, self.sim_point, s["reliability"], s)
-        self.power_title.set_text(f"n = {s['n']}/group: {_pct(s['power'])} (perfect: "
-                                  f"{_pct(s['power_perfect'])})")
+    def data(self):
+        return measurement_grid(self.replications, self.seed)
 
     def describe(self, s):
         return (f"<b>What the figure shows</b> ({s['replications']:,} {SYNTHETIC}): with a "
@@ -327,6 +427,3 @@ class MeasurementErrorExplorer(Explorer):
                 f"{_pct(s['power_perfect'])} with a perfect measurement. 80 % power needs "
                 f"{_need_text(s['n_for_80'])} instead of {_need_text(s['n_for_80_perfect'])}: "
                 f"about 1/reliability times as many people.")
-
-
-# == (helpers of the later chapter-4 notebooks append their sections below) =====================

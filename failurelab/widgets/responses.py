@@ -1,40 +1,42 @@
 """Chapter 4 explorers: individual responses vs noise, and failure acting only through volume.
 
-Pure compute functions (``individual_responses_state``, ``volume_confounding_state``) + thin
-views. The simulations are :mod:`failurelab.responses` (synthetic, seeded; every SD, slope and
-volume is an assumption of the teaching model, stated in that module).
+Pure compute functions (``individual_responses_state``, ``volume_confounding_state``: the
+reference) + browser views (``js/individual_responses.js``, ``js/volume_confounding.js``). The
+simulations are :mod:`failurelab.responses` (synthetic, seeded; every SD, slope and volume is an
+assumption of the teaching model, stated in that module).
+
+The views draw from grids computed here (:func:`individual_grid`, :func:`volume_grid`): the
+simulated numbers for every control setting a view offers, from the same seeded draws (tests
+compare them with the state functions), and statsmodels' power (noncentral t, via
+:mod:`failurelab.effect_sizes`). The browser computes only closed forms, and the one trial on
+the left of the individual-responses view from that trial's draws, which Python sends in full.
+To keep a view small, some controls move in coarser steps than a free simulation would allow
+(see the ``INDIVIDUAL_*`` and ``VOLUME_*`` values).
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
-import ipywidgets as widgets
 import numpy as np
-from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon
+from scipy import stats
 
-from .. import data, plots
+from .. import data
 from .. import effect_sizes as es
 from ..responses import (
     INDIVIDUAL_DEFAULTS,
     VOLUME_DEFAULTS,
+    _normals,
     expected_individual_responses,
     expected_volume_smd,
     simulate_individual_responses,
     simulate_volume_confounding,
 )
-from .base import Explorer, _check_controls, _num, _pct, _signed, _slider
+from ..validation import fail, shown
+from .base import MINUS, Explorer, _check_controls, _num, _pct, _signed, slider
 
-C = plots.OKABE_ITO
 SIM_LABEL = "synthetic trials; the SDs are assumptions"
-
-
-def _step_polygon(edges, heights):
-    """Vertices of a filled step histogram (one Polygon is cheaper to redraw than many bars)."""
-    x = np.repeat(edges, 2)[1:-1]
-    y = np.repeat(heights, 2)
-    return np.column_stack([np.r_[edges[0], x, edges[-1]], np.r_[0, y, 0]])
 
 
 def _shares(values, edges):
@@ -43,11 +45,89 @@ def _shares(values, edges):
     return counts / max(len(values), 1)
 
 
+def _plain(x, places=2):
+    """``_num``, but a value that rounds to zero has no minus sign ("0.00", not "\u22120.00"), as
+    the views show it (explorer.js never shows a negative zero)."""
+    text = _num(x, places)
+    return text[1:] if text.startswith(MINUS) and not text.strip(MINUS + "0.") else text
+
+
+# -- grids for the views (as in limitations.py: modules share helpers only through base) ------
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _pack(values, width=2):
+    """Whole numbers from 0 to 64**width - 1 as ``width`` base-64 digits each (``unpack`` in
+    the views): a histogram as text a third the size of a JSON list."""
+    out = []
+    for v in values:
+        v = int(v)
+        if not 0 <= v < 64**width:
+            raise ValueError(f"{v} does not fit in {width} base-64 digits")
+        out.append("".join(_B64[(v >> 6 * (width - 1 - k)) & 63] for k in range(width)))
+    return "".join(out)
+
+
+def _pack_hist(counts, width):
+    """A histogram as its first non-empty bin, then the counts up to its last non-empty bin."""
+    nz = np.flatnonzero(counts)
+    return _pack([nz[0], *counts[nz[0]:nz[-1] + 1]], width) if nz.size else ""
+
+
+def _digits(top):
+    """Base-64 digits that hold every whole number up to ``top``."""
+    width = 1
+    while 64**width <= top:
+        width += 1
+    return max(width, 2)
+
+
+def _short(x, *shows, low=3):
+    """``x`` with the fewest significant digits (at least ``low``) that every formatter in
+    ``shows`` still prints as it prints ``x``: a small spec whose sentences stay exact."""
+    want = [show(x) for show in shows]
+    for places in range(low, 11):
+        y = float(f"{x:.{places}g}")
+        if all(show(y) == w for show, w in zip(shows, want)):
+            return y
+    raise ValueError(f"{x!r} needs more than 10 digits to print the same")  # never seen
+
+
+def _on_steps(explorer, params):
+    """Refuse a value between a range control's steps: a view shows precomputed values only."""
+    for name, value in params.items():
+        control = explorer.controls.get(name)
+        if control is not None and control.kind == "range":
+            steps = (value - control.min) / control.step
+            if abs(steps - round(steps)) > 1e-6:
+                fail(f"{name} moves in steps of {control.step:g} from {control.min:g} in this "
+                     f"explorer (its values are precomputed), got {shown(value)}")
+    return params
+
+
+def _significant(t, df, alpha):
+    """p < alpha for a two-sided t-test, tested on |t| against the critical t (values within
+    1e-9 of it get the exact p, as :func:`failurelab.responses._two_arm_tests` computes it)."""
+    t = np.abs(t)
+    crit = stats.t.isf(alpha / 2, df)
+    sig = t > crit
+    near = np.abs(t - crit) <= 1e-9 * crit
+    if near.any():
+        sig[near] = 2 * stats.t.sf(t[near], df) < alpha
+    return sig
+
+
 # -- 4.3 individual responses --------------------------------------------------------------------
 
 SD_IR_EDGES = np.round(np.arange(-3.5, 3.5001, 0.1), 10)
 SD_IR_TOP = 0.15  # fixed height of the histogram axis (a taller bar is cut and labelled)
 CHANGE_LIM = (-8.0, 10.0)  # mm, the strip plot's fixed axis
+# what the view offers (the "responder" threshold acts only on the one trial: every 0.25 mm)
+INDIVIDUAL_SD_RESPONSES = tuple(round(0.25 * i, 2) for i in range(9))
+INDIVIDUAL_SD_NOISES = tuple(round(0.2 * i, 1) for i in range(1, 11))
+INDIVIDUAL_NS = tuple(range(5, 101, 5))
+_FIXED_INDIVIDUAL = ("sd_common", "mean_control", "mean_effect", "trials", "seed")
 
 
 def individual_responses_state(sd_response=0.5, sd_noise=1.0, n=15, threshold=3.0,
@@ -83,102 +163,78 @@ def individual_responses_state(sd_response=0.5, sd_noise=1.0, n=15, threshold=3.
                 hist=_shares(sim.sd_ir, SD_IR_EDGES), label=sim.label)
 
 
+@lru_cache(maxsize=4)
+def individual_grid(sd_common=1.0, mean_control=1.8, mean_effect=0.0, trials=2000, seed=43):
+    """Everything the individual-responses view shows, for each setting it offers (JSON-able).
+
+    ``sims[(n index x SDs of responses + SD index) x noise SDs + noise index]`` = [histogram of
+    the estimated SD of individual responses over the trials (packed counts), its 10th and 90th
+    percentiles, trials below 0]. The estimates come from the sample (co)variances of the same
+    draws as :func:`failurelab.responses.simulate_individual_responses` (tests compare).
+    ``draws``: trial 1's five standard normals per person (common and noise of the control arm,
+    the same of the intervention arm, individual response), as exact decimal text."""
+    n_max = max(INDIVIDUAL_NS)
+    z = _normals(seed, trials, n_max, 5)
+    sr = np.array(INDIVIDUAL_SD_RESPONSES)[:, None, None]
+    sn = np.array(INDIVIDUAL_SD_NOISES)[None, :, None]
+    c = sd_common
+    width = _digits(trials)
+    sims = []
+    for n in INDIVIDUAL_NS:
+        x = z[:, :, :n]
+        dev = x - x.mean(axis=-1, keepdims=True)
+        m = np.einsum("ktn,jtn->kjt", dev, dev) / (n - 1)  # sample (co)variances per trial
+        var_c = c**2 * m[0, 0] + sn**2 * m[1, 1] + 2 * c * sn * m[0, 1]
+        var_i = (c**2 * m[2, 2] + sn**2 * m[3, 3] + sr**2 * m[4, 4] + 2 * c * sn * m[2, 3]
+                 + 2 * c * sr * m[2, 4] + 2 * sn * sr * m[3, 4])
+        diff = var_i - var_c
+        sd_ir = np.sign(diff) * np.sqrt(np.abs(diff))  # (SD of responses, noise SD, trial)
+        p10, p90 = np.percentile(sd_ir, [10, 90], axis=-1)
+        negative = (sd_ir < 0).sum(axis=-1)
+        lo, hi = SD_IR_EDGES[0] + 1e-9, SD_IR_EDGES[-1] - 1e-9
+        for a in range(len(INDIVIDUAL_SD_RESPONSES)):
+            for b in range(len(INDIVIDUAL_SD_NOISES)):
+                counts = np.histogram(np.clip(sd_ir[a, b], lo, hi), bins=SD_IR_EDGES)[0]
+                sims.append([_pack_hist(counts, width), _short(float(p10[a, b]), _plain),
+                             _short(float(p90[a, b]), _plain), int(negative[a, b])])
+    draws = [",".join(repr(float(v)) for v in z[k, 0]) for k in range(5)]
+    return dict(label=SIM_LABEL, trials=trials, sd_common=sd_common, mean_control=mean_control,
+                mean_effect=mean_effect, sd_responses=INDIVIDUAL_SD_RESPONSES,
+                sd_noises=INDIVIDUAL_SD_NOISES, ns=INDIVIDUAL_NS,
+                edges=[float(SD_IR_EDGES[0]), 0.1, len(SD_IR_EDGES) - 1], top=SD_IR_TOP,
+                change_lim=CHANGE_LIM, digits=width, draws=draws, sims=sims)
+
+
 class IndividualResponsesExplorer(Explorer):
     """True SD of individual responses, noise, n and a "responder" threshold -> one synthetic
     trial's change scores, and the estimated SD of individual responses over many trials."""
 
+    js = "individual_responses"
+    title = "Individual responses or noise?"
+
     def __init__(self, sd_response=0.5, sd_noise=1.0, n=15, threshold=3.0, **fixed):
-        unknown = set(fixed) - {"sd_common", "mean_control", "mean_effect", "trials", "seed"}
+        unknown = set(fixed) - set(_FIXED_INDIVIDUAL)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        self.fixed = {k: INDIVIDUAL_DEFAULTS[k] for k in
-                      ("sd_common", "mean_control", "mean_effect", "trials", "seed")}
+        self.fixed = {k: INDIVIDUAL_DEFAULTS[k] for k in _FIXED_INDIVIDUAL}
         self.fixed.update(fixed)
         self.controls = dict(
-            sd_response=_slider(widgets.FloatSlider, sd_response, 0, 2, 0.1,
-                                "True SD of responses (mm)",
-                                readout_format=".1f"),
-            sd_noise=_slider(widgets.FloatSlider, sd_noise, 0.2, 2, 0.1, "Noise SD (mm)",
-                             readout_format=".1f"),
-            n=_slider(widgets.IntSlider, n, 5, 100, 1, "n per arm"),
-            threshold=_slider(widgets.FloatSlider, threshold, -2, 6, 0.25,
-                              "\u201cResponder\u201d if change \u2265 (mm)", width="420px",
-                              readout_format=".2f"),
+            sd_response=slider("sd_response", "True SD of responses (mm)", sd_response, 0, 2,
+                               0.25),
+            sd_noise=slider("sd_noise", "Noise SD (mm)", sd_noise, 0.2, 2, 0.2),
+            n=slider("n", "n per arm", n, 5, max(INDIVIDUAL_NS), 5),
+            threshold=slider("threshold", "\u201cResponder\u201d if change \u2265 (mm)",
+                             threshold, -2, 6, 0.25),
         )
-        self._build_figure()
         super().__init__()
 
     def compute(self, sd_response, sd_noise, n, threshold):
-        _check_controls(self, dict(sd_response=sd_response, sd_noise=sd_noise, n=n,
-                                   threshold=threshold))
+        _on_steps(self, _check_controls(self, dict(sd_response=sd_response, sd_noise=sd_noise,
+                                                   n=n, threshold=threshold)))
         return individual_responses_state(sd_response, sd_noise, n, threshold, **self.fixed)
 
-    def _build_figure(self):
-        self.fig, (ax, axh) = plots.figure(2, size=(9.5, 4.6),
-                                           margins=dict(left=0.075, right=0.98, bottom=0.13,
-                                                        top=0.80, wspace=0.3))
-        style = dict(ls="", ms=6, mew=1.3)
-        self.points = {
-            (arm, lab): ax.plot([], [], marker="o", color=colour,
-                                mfc=colour if lab else "white", **style)[0]
-            for arm, colour in (("control", C["blue"]), ("intervention", C["vermillion"]))
-            for lab in (True, False)}
-        self.means = [ax.plot([], [], color=C["black"], lw=2.5)[0] for _ in range(2)]
-        self.threshold_line = ax.axhline(0, color=C["black"], lw=1.2, ls="--")
-        self.counts = [ax.text(x, CHANGE_LIM[1] - 0.4, "", ha="center", va="top", fontsize=9)
-                       for x in (0, 1)]
-        ax.set(xlim=(-0.6, 1.6), ylim=CHANGE_LIM, xticks=[0, 1],
-               xticklabels=["non-failure", "failure"], ylabel="Change (mm, synthetic)")
-        ax.legend(handles=[Line2D([], [], marker="o", color=C["grey"], **style,
-                                  label="\u201cresponder\u201d (change \u2265 threshold)"),
-                           Line2D([], [], marker="o", color=C["grey"], mfc="white", **style,
-                                  label="other"),
-                           Line2D([], [], color=C["black"], lw=2.5, label="arm mean")],
-                  loc="lower center", ncol=3, fontsize=8, frameon=False, handletextpad=0.3,
-                  columnspacing=0.8)
-        self.one_title = ax.set_title("", fontsize=10, loc="left")
-
-        self.hist = Polygon(np.zeros((4, 2)), closed=True, color=C["sky"], lw=0)
-        axh.add_patch(self.hist)
-        axh.axvline(0, color=C["grey"], lw=1)
-        self.truth = axh.axvline(0, color=C["green"], lw=2, ls="--")
-        self.cut_text = axh.text(SD_IR_EDGES[0] + 0.1, SD_IR_TOP * 0.85, "", fontsize=9,
-                                 va="top")
-        axh.set(xlim=(SD_IR_EDGES[0], SD_IR_EDGES[-1]), ylim=(0, SD_IR_TOP),
-                xlabel="Estimated SD of individual responses (mm)",
-                ylabel="Share of synthetic trials")
-        axh.legend(handles=[self.truth], labels=["true SD of responses to failure"],
-                   loc="upper left", fontsize=8.5, frameon=False)
-        self.hist_title = axh.set_title("", fontsize=10, loc="left")
-        self.fig.suptitle(f"Individual responses or noise? ({SIM_LABEL})", fontsize=11.5,
-                          x=0.01, ha="left", y=0.975)
-        self.fig.text(0.01, 0.9, "Estimate: SD_ir = \u221a(SD\u00b2 of change, failure \u2212 "
-                      "SD\u00b2 of change, non-failure); negative when the non-failure arm "
-                      "varies more.", fontsize=9, color="#444444")
-        self.dynamic = [*self.points.values(), *self.means, self.threshold_line, *self.counts,
-                        self.one_title, self.hist, self.truth, self.cut_text,
-                        self.hist_title]
-
-    def draw(self, s):
-        one, n = s["one"], s["n"]
-        jitter = ((np.arange(n) * 0.618034) % 1 - 0.5) * 0.5
-        for x, arm in ((0, "control"), (1, "intervention")):
-            y = np.clip(one[f"change_{arm}"], *CHANGE_LIM)
-            lab = one[f"labelled_{arm}"]
-            self.points[(arm, True)].set_data(x + jitter[lab], y[lab])
-            self.points[(arm, False)].set_data(x + jitter[~lab], y[~lab])
-            mean = one[f"change_{arm}"].mean()
-            self.means[x].set_data([x - 0.3, x + 0.3], [mean, mean])
-            self.counts[x].set_text(f"{int(lab.sum())} of {n} \u201cresponders\u201d")
-        self.threshold_line.set_ydata([s["threshold"]] * 2)
-        self.one_title.set_text(f"One trial, n = {n} per arm: SD_ir = {_num(one['sd_ir'])} mm")
-        self.hist.set_xy(_step_polygon(SD_IR_EDGES, np.minimum(s["hist"], SD_IR_TOP)))
-        top = int(s["hist"].argmax())
-        cut = s["hist"][top] > SD_IR_TOP
-        self.cut_text.set_text(f"tallest bar: {_pct(s['hist'][top])} (cut)" if cut else "")
-        self.truth.set_xdata([s["sd_response"]] * 2)
-        self.hist_title.set_text(f"{s['trials']:,} trials: 80 % from {_num(s['sd_ir_p10'])} to "
-                                 f"{_num(s['sd_ir_p90'])}; {_pct(s['share_negative'])} below 0")
+    def data(self):
+        return individual_grid(*(self.fixed[k] for k in _FIXED_INDIVIDUAL))
 
     def describe(self, s):
         e, one, n = s["expected"], s["one"], s["n"]
@@ -193,8 +249,8 @@ class IndividualResponsesExplorer(Explorer):
                 + f". Only {_pct(e['share_response'])} of the spread of the failure arm's "
                 f"changes is individual response to failure; the rest is general trainability "
                 f"(both arms) and noise. Across {s['trials']:,} simulated trials the estimate "
-                f"\u221a(SD_I\u00b2 \u2212 SD_C\u00b2) fell between {_num(s['sd_ir_p10'])} and "
-                f"{_num(s['sd_ir_p90'])} mm in 80 % of trials (true value "
+                f"\u221a(SD_I\u00b2 \u2212 SD_C\u00b2) fell between {_plain(s['sd_ir_p10'])} and "
+                f"{_plain(s['sd_ir_p90'])} mm in 80 % of trials (true value "
                 f"{_num(s['sd_response'])} mm), and {_pct(s['share_negative'])} of trials gave a "
                 f"negative estimate.")
 
@@ -206,6 +262,12 @@ G_TOP = 0.25
 SETS_AXIS = (0, 24)
 GAIN_LIM = (-1.0, 5.0)
 REFERENCE_ID = "grgic2022-strength-volume-not-equated"
+# what the view offers
+VOLUME_SETS = tuple(range(4, 21))
+VOLUME_GAINS = (0.0, 0.05, 0.1, 0.15, 0.2)
+VOLUME_DIRECT = tuple(round(-0.5 + 0.1 * i, 1) for i in range(11))
+VOLUME_NS = tuple(range(5, 51, 5))
+_FIXED_VOLUME = ("sets_nonfailure", "sd_sets", "trials", "seed", "alpha")
 
 
 @lru_cache(maxsize=1)
@@ -252,104 +314,100 @@ def volume_confounding_state(sets_failure=9.0, gain_per_set=0.1, direct_effect=0
                 reference=published_reference(), label=sim.label)
 
 
+@lru_cache(maxsize=4)
+def volume_grid(sets_nonfailure=12.0, sd_sets=1.0, trials=2000, seed=44, alpha=0.05):
+    """Everything the volume-confounding view shows, for each setting it offers (JSON-able).
+
+    A trial depends on the gain per set and n, and on the arms' expected difference only
+    through delta = direct effect + gain x (sets_failure - sets_nonfailure): each distinct
+    (gain, delta) is simulated once. ``naive[gain][direct][sets]`` and ``equated[gain][direct]``
+    give its index k; ``sims[n index x len(powers) + k]`` = [histogram of g (packed counts),
+    mean g, trials significantly favouring failure, favouring non-failure]; ``powers[k][n
+    index]``: statsmodels' power of the t-test at that delta. Same draws as
+    :func:`failurelab.responses.simulate_volume_confounding` (tests compare)."""
+    snf, s = float(sets_nonfailure), float(sd_sets)
+    keys, where = [], {}
+
+    def key(bi, delta, setting):
+        k = (bi, round(delta, 9))
+        if k not in where:
+            where[k] = len(keys)
+            keys.append((bi, delta, setting))
+        return where[k]
+
+    naive = [[[key(bi, direct + b * (sf - snf), (sf, direct)) for sf in VOLUME_SETS]
+              for direct in VOLUME_DIRECT] for bi, b in enumerate(VOLUME_GAINS)]
+    equated = [[key(bi, direct, (snf, direct)) for direct in VOLUME_DIRECT]
+               for bi in range(len(VOLUME_GAINS))]
+    width = _digits(trials)
+    lo, hi = G_EDGES[0] + 1e-9, G_EDGES[-1] - 1e-9
+    sims = []
+    for n in VOLUME_NS:
+        z = _normals(seed, trials, n, 4)
+        J = es.correction_factor(2 * n - 2)
+        rows = [None] * len(keys)
+        for bi, b in enumerate(VOLUME_GAINS):
+            ks = [k for k, (kb, _, _) in enumerate(keys) if kb == bi]
+            # as simulate_volume_confounding and _two_arm_tests; the failure arm's mean sets and
+            # direct effect are added to its mean, which moves no variance
+            shift = np.array([keys[k][2][1] + b * keys[k][2][0] for k in ks])[:, None]
+            nonfailure = b * (snf + s * z[0]) + z[1]
+            person = b * s * z[2] + z[3]
+            diff = (person.mean(axis=1) + shift) - nonfailure.mean(axis=1)
+            sd_pooled = np.sqrt((person.var(axis=1, ddof=1) + nonfailure.var(axis=1, ddof=1))
+                                / 2)
+            sig = _significant(diff / (sd_pooled * math.sqrt(2 / n)), 2 * n - 2, alpha)
+            g = J * diff / sd_pooled
+            for row, k in enumerate(ks):
+                counts = np.histogram(np.clip(g[row], lo, hi), bins=G_EDGES)[0]
+                rows[k] = [_pack_hist(counts, width), _short(float(g[row].mean()), _plain),
+                           int((sig[row] & (diff[row] > 0)).sum()),
+                           int((sig[row] & (diff[row] < 0)).sum())]
+        sims.extend(rows)
+    expected = np.array([expected_volume_smd(snf, sf, VOLUME_GAINS[bi], direct, s)
+                         for bi, _, (sf, direct) in keys])
+    power = es.power(expected[:, None], np.array(VOLUME_NS, dtype=float)[None, :], alpha)
+    powers = [[_short(float(p), _pct) for p in row] for row in power]
+    return dict(label=SIM_LABEL, trials=trials, sets_nonfailure=snf, sd_sets=s, alpha=alpha,
+                sets=VOLUME_SETS, gains=VOLUME_GAINS, directs=VOLUME_DIRECT, ns=VOLUME_NS,
+                edges=[float(G_EDGES[0]), 0.1, len(G_EDGES) - 1], top=G_TOP,
+                sets_axis=SETS_AXIS, gain_lim=GAIN_LIM, digits=width, naive=naive,
+                equated=equated, sims=sims, powers=powers, reference=published_reference())
+
+
 class VolumeConfoundingExplorer(Explorer):
     """Weekly sets in the failure arm, the gain per set, a direct effect of failure and n ->
     what naive (volume not equated) and volume-equated comparisons of synthetic trials find."""
 
+    js = "volume_confounding"
+    title = "Failure acting only through volume"
+
     def __init__(self, sets_failure=9, gain_per_set=0.1, direct_effect=0.0, n=15, **fixed):
-        names = ("sets_nonfailure", "sd_sets", "trials", "seed", "alpha")
-        unknown = set(fixed) - set(names)
+        unknown = set(fixed) - set(_FIXED_VOLUME)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        self.fixed = {k: VOLUME_DEFAULTS[k] for k in names}
+        self.fixed = {k: VOLUME_DEFAULTS[k] for k in _FIXED_VOLUME}
         self.fixed.update(fixed)
         self.controls = dict(
-            sets_failure=_slider(widgets.IntSlider, sets_failure, 4, 20, 1,
-                                 "Weekly sets, failure arm"),
-            gain_per_set=_slider(widgets.FloatSlider, gain_per_set, 0, 0.2, 0.01,
-                                 "Gain per weekly set (SD)", readout_format=".2f"),
-            direct_effect=_slider(widgets.FloatSlider, direct_effect, -0.5, 0.5, 0.05,
-                                  "Direct effect of failure (SD)", readout_format=".2f"),
-            n=_slider(widgets.IntSlider, n, 5, 50, 1, "n per arm"),
+            sets_failure=slider("sets_failure", "Weekly sets, failure arm", sets_failure, 4, 20,
+                                1),
+            gain_per_set=slider("gain_per_set", "Gain per weekly set (SD)", gain_per_set, 0, 0.2,
+                                0.05),
+            direct_effect=slider("direct_effect", "Direct effect of failure (SD)",
+                                 direct_effect, -0.5, 0.5, 0.1, places=2),
+            n=slider("n", "n per arm", n, 5, max(VOLUME_NS), 5),
         )
-        self._build_figure()
         super().__init__()
 
     def compute(self, sets_failure, gain_per_set, direct_effect, n):
-        _check_controls(self, dict(sets_failure=sets_failure, gain_per_set=gain_per_set,
-                                   direct_effect=direct_effect, n=n))
+        _on_steps(self, _check_controls(self, dict(sets_failure=sets_failure,
+                                                   gain_per_set=gain_per_set,
+                                                   direct_effect=direct_effect, n=n)))
         return volume_confounding_state(sets_failure, gain_per_set, direct_effect, n,
                                         **self.fixed)
 
-    def _build_figure(self):
-        self.fig, (ax, axh) = plots.figure(2, size=(9.5, 4.6),
-                                           margins=dict(left=0.07, right=0.98, bottom=0.13,
-                                                        top=0.80, wspace=0.28))
-        (self.dose,) = ax.plot([], [], color=C["grey"], lw=2)
-        (self.nonfailure_pt,) = ax.plot([], [], "o", color=C["blue"], ms=9,
-                                        label="non-failure arm")
-        (self.failure_pt,) = ax.plot([], [], "o", color=C["vermillion"], ms=9,
-                                     label="failure arm (as designed)")
-        (self.equated_pt,) = ax.plot([], [], "s", color=C["vermillion"], mfc="none", ms=14,
-                                     mew=2, label="failure arm, volume equated")
-        (self.gap,) = ax.plot([], [], color=C["black"], lw=1.5)
-        self.gap_text = ax.text(0, 0, "", fontsize=9, va="center")
-        ax.set(xlim=SETS_AXIS, ylim=GAIN_LIM, xlabel="Weekly sets (per muscle)",
-               ylabel="Expected gain (outcome SDs)")
-        ax.legend(loc="upper left", fontsize=8.5, frameon=False)
-        ax.set_title("Teaching model: gain = slope \u00d7 sets\n(+ direct effect of failure)",
-                     fontsize=10, loc="left")
-
-        ref = published_reference()
-        axh.axvspan(ref["ci_low"], ref["ci_high"], color=C["grey"], alpha=0.25, lw=0)
-        axh.axvline(ref["estimate"], color=C["grey"], lw=1.5)
-        axh.text(G_EDGES[0] + 0.05, G_TOP * 0.97,
-                 f"published:\n{ref['study']},\nstrength, volume\nnot equated:\n"
-                 f"{_num(ref['estimate'])} ({_num(ref['ci_low'])} to {_num(ref['ci_high'])})",
-                 fontsize=8, ha="left", va="top", color="#555555")
-        axh.axvline(0, color=C["black"], lw=1)
-        self.naive_hist = Polygon(np.zeros((4, 2)), closed=True, color=C["vermillion"],
-                                  alpha=0.45, lw=0)
-        self.equated_hist = Polygon(np.zeros((4, 2)), closed=True, color=C["blue"], alpha=0.45,
-                                    lw=0)
-        axh.add_patch(self.naive_hist)
-        axh.add_patch(self.equated_hist)
-        self.naive_line = axh.axvline(0, color=C["vermillion"], lw=2, ls="--")
-        self.equated_line = axh.axvline(0, color=C["blue"], lw=2, ls="--")
-        axh.set(xlim=(G_EDGES[0], G_EDGES[-1]), ylim=(0, G_TOP),
-                xlabel="Hedges' g per trial (+ favours failure)",
-                ylabel="Share of synthetic trials")
-        axh.legend(handles=[self.naive_hist, self.equated_hist,
-                            Line2D([], [], color=C["black"], lw=2, ls="--")],
-                   labels=["volume not equated (naive)", "volume equated",
-                           "analytic expectation"],
-                   loc="upper right", fontsize=8.5, frameon=False)
-        self.hist_title = axh.set_title("", fontsize=10, loc="left")
-        self.fig.suptitle("Failure acting only through volume (synthetic trials; teaching "
-                          "model, slope assumed)", fontsize=11.5, x=0.01, ha="left", y=0.975)
-        self.dynamic = [self.dose, self.equated_pt, self.nonfailure_pt, self.failure_pt,
-                        self.gap, self.gap_text, self.naive_hist, self.equated_hist,
-                        self.naive_line, self.equated_line, self.hist_title]
-
-    def draw(self, s):
-        b, direct = s["gain_per_set"], s["direct_effect"]
-        snf, sf = s["sets_nonfailure"], s["sets_failure"]
-        self.dose.set_data(SETS_AXIS, [b * x for x in SETS_AXIS])
-        self.nonfailure_pt.set_data([snf], [b * snf])
-        self.failure_pt.set_data([sf], [b * sf + direct])
-        self.equated_pt.set_data([snf], [b * snf + direct])
-        y0, y1 = b * snf, b * sf + direct
-        x = sf + 0.6 if sf >= snf else sf - 0.6
-        self.gap.set_data([x, x], [y0, y1])
-        self.gap_text.set_position((x + (0.4 if sf >= snf else -0.4), (y0 + y1) / 2))
-        self.gap_text.set_ha("left" if sf >= snf else "right")
-        self.gap_text.set_text(f"naive\n{_signed(y1 - y0)}")
-        self.naive_hist.set_xy(_step_polygon(G_EDGES, np.minimum(s["hist_naive"], G_TOP)))
-        self.equated_hist.set_xy(_step_polygon(G_EDGES, np.minimum(s["hist_equated"], G_TOP)))
-        self.naive_line.set_xdata([s["expected_naive"]] * 2)
-        self.equated_line.set_xdata([s["expected_equated"]] * 2)
-        self.hist_title.set_text(f"n = {s['n']} per arm: naive p < {s['alpha']:g} in "
-                                 f"{_pct(s['share_significant_naive'])} of trials")
+    def data(self):
+        return volume_grid(*(self.fixed[k] for k in _FIXED_VOLUME))
 
     def describe(self, s):
         diff = s["set_difference"]
@@ -364,13 +422,13 @@ class VolumeConfoundingExplorer(Explorer):
         return (f"<b>What the figure shows</b> (synthetic trials from a teaching model; the "
                 f"gain per set is an assumption): the failure arm {volume} the non-failure "
                 f"arm ({_num(s['sets_nonfailure'], 0)}), and {only}. Comparing the arms as "
-                f"designed (volume not equated) gives g = {_num(s['mean_naive_g'])} on average "
-                f"over {s['trials']:,} trials (analytic {_num(s['expected_naive'])}); "
+                f"designed (volume not equated) gives g = {_plain(s['mean_naive_g'])} on average "
+                f"over {s['trials']:,} trials (analytic {_plain(s['expected_naive'])}); "
                 f"{_pct(s['share_naive_favours_nonfailure'])} of trials find non-failure "
                 f"significantly better and {_pct(s['share_naive_favours_failure'])} find "
                 f"failure better (power {_pct(s['power_naive'])}). With volume equated the "
-                f"average is {_num(s['mean_equated_g'])} (analytic "
-                f"{_num(s['expected_equated'])}). Grey: {s['reference']['study']}'s published "
+                f"average is {_plain(s['mean_equated_g'])} (analytic "
+                f"{_plain(s['expected_equated'])}). Grey: {s['reference']['study']}'s published "
                 f"strength estimate when volume was not equated, for scale only \u2014 in the "
                 f"studies behind it the design gave the non-failure arm more sets (one set to "
                 f"failure vs three sets not to failure), so the gap there was prescribed, not "
