@@ -67,7 +67,7 @@ function legendLayout(layers, width) {
   const placed = [];
   let x = 0; let row = 0;
   for (const layer of layers) {
-    const w = 30 + layer.label.length * FONT * 0.56;
+    const w = 30 * (FONT / 13) + layer.label.length * FONT * 0.56;
     if (x > 0 && x + w > width) { x = 0; row += 1; }
     placed.push({ layer, x, row });
     x += w + 12;
@@ -75,13 +75,20 @@ function legendLayout(layers, width) {
   return { placed, rows: layers.length ? row + 1 : 0 };
 }
 
-const FONT = 13;  // px: figure text is real pixels (the chart is drawn at its rendered width)
+// Figure text is real pixels (the chart is drawn at its rendered width): 13 px, or the
+// element's --fl-font (the decks set 24 px so that a room can read it). Set per chart() call.
+let FONT = 13;
 
-function chart(panels, width) {
+function chart(panels, width, font = 13) {
   // panels: [{title, x: {min, max, label, ticks}, y: {...}, layers: [...], legend: bool}]
-  const columns = width >= 620 && panels.length > 1 ? panels.length : 1;
+  FONT = font;
+  const s = FONT / 13;
+  const columns = width >= 620 * s && panels.length > 1 ? panels.length : 1;
   const panelWidth = width / columns;
-  const panelHeight = Math.round(Math.min(320, Math.max(220, panelWidth * 0.62)));
+  // larger text (a deck) gets taller margins but not taller plots: the slide must hold it all
+  // a panel may ask for more: minHeight (px at 13 px text), e.g. a forest plot with 30 rows
+  const panelHeight = Math.round(Math.max(Math.min(320 + 40 * (s - 1), Math.max(220 * s, panelWidth * 0.5)),
+    ...panels.map((p) => (p.minHeight || 0) * s)));
   const rows = Math.ceil(panels.length / columns);
   const parts = [];
   panels.forEach((panel, i) => {
@@ -97,8 +104,9 @@ function chart(panels, width) {
 
 function drawPanel(panel, ox, oy, w, h) {
   const legend = legendLayout((panel.layers || []).filter((l) => l.label), w - 66);
-  const m = { left: 58, right: 14, top: 24 + legend.rows * (FONT + 6), bottom: 44 };
-  if (panel.y.label2) m.right = 58;
+  const s = FONT / 13;
+  const m = { left: 58 * s, right: 14 * s, top: 24 * s + legend.rows * (FONT + 6), bottom: 44 * s };
+  if (panel.y.label2) m.right = 58 * s;
   const pw = w - m.left - m.right;
   const ph = h - m.top - m.bottom;
   const { x, y } = panel;
@@ -132,7 +140,7 @@ function drawPanel(panel, ox, oy, w, h) {
     out.push(`<text x="${ox + m.left + pw / 2}" y="${oy + h - 8}" text-anchor="middle" fill="#222">${escapeHtml(x.label)}</text>`);
   }
   if (y.label) {
-    const cx = ox + 14; const cy = oy + m.top + ph / 2;
+    const cx = ox + 14 * s; const cy = oy + m.top + ph / 2;
     out.push(`<text x="${cx}" y="${cy}" text-anchor="middle" fill="#222" transform="rotate(-90 ${cx} ${cy})">${escapeHtml(y.label)}</text>`);
   }
   if (panel.title) {
@@ -140,7 +148,7 @@ function drawPanel(panel, ox, oy, w, h) {
   }
   legend.placed.forEach(({ layer, x: at, row }) => {
     const lx = ox + m.left + at;
-    const ly = oy + 24 + row * (FONT + 6) + FONT / 2;
+    const ly = oy + 24 * (FONT / 13) + row * (FONT + 6) + FONT / 2;
     const colour = layer.colour || "#333";
     const mark = layer.type === "line" || layer.type === "rule"
       ? `<line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="3"${layer.dash ? ` stroke-dasharray="${layer.dash}"` : ""}/>`
@@ -352,7 +360,8 @@ function mount(el, spec, explorer, host = {}) {
 
   const render = () => {
     const width = Math.max(280, Math.floor(figure.clientWidth || el.clientWidth || 640));
-    figure.innerHTML = chart(last.panels, width);
+    const font = parseFloat(getComputedStyle(el).getPropertyValue("--fl-font")) || 13;
+    figure.innerHTML = chart(last.panels, width, font);
     figure.setAttribute("aria-label", last.alt || spec.title || spec.name);
     sentence.innerHTML = last.sentence;
     if (last.extra !== undefined) extra.innerHTML = last.extra;
@@ -377,8 +386,14 @@ function mount(el, spec, explorer, host = {}) {
 
   const onInput = (control, input) => {
     if (control.kind === "button") {
-      const next = explorer.action(control.name, params, data, ui);
-      apply(next || params);
+      const before = params;
+      const next = explorer.action(control.name, params, data, ui) || params;
+      // an action may set control values (e.g. reveal a hidden d): the controls show them
+      if (apply(next)) {
+        for (const [name, value] of Object.entries(next)) {
+          if (controls[name] && value !== before[name]) controls[name].set(value);
+        }
+      }
       return;
     }
     let value;
