@@ -8,7 +8,7 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: setup lab test check lint book execute learner slides lite bench vendor lock clean \
-	assignments loadtest
+	assignments loadtest coachcard
 
 $(STAMP): requirements.txt pyproject.toml postBuild
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,7 +21,8 @@ setup: $(STAMP)  ## create or update the environment
 # The course's own notebooks are trusted, so their saved explorers run before any cell does
 # (in the notebook and in RISE); a notebook you write yourself stays untrusted until you run it.
 lab: $(STAMP)  ## open the course in JupyterLab (the whole repository, 1.1 open)
-	$(VENV)/bin/jupyter trust -y chapters/*/*.ipynb exercises/*.ipynb > /dev/null
+	$(VENV)/bin/jupyter trust -y book/*.ipynb book/instructor/decks/*.ipynb chapters/*/*.ipynb \
+		exercises/*.ipynb > /dev/null
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. $(LAB_OFFLINE) \
 		chapters/01_mechanism/01_size_principle.ipynb
 
@@ -45,7 +46,10 @@ learner: $(STAMP)  ## regenerate learner copies of the exercises (never overwrit
 assignments: $(STAMP)  ## otter-grader student notebooks + autograders into _build/assignments
 	$(PY) -m tools assignments build
 
-book: $(STAMP)  ## build the HTML book (strict) into _build/html
+coachcard: $(STAMP)  ## write the coach card (book/coach_card/coach-card.pdf and .png)
+	$(PY) -m tools coachcard
+
+book: $(STAMP) coachcard  ## build the HTML book (strict) into _build/html (coach card first)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 bench: $(STAMP)  ## measure the performance budgets

@@ -36,8 +36,10 @@ SIZE_NB = "01_size_principle.ipynb"
 SET_NB = "02_fatigue_across_a_set.ipynb"
 CI_NB = "02_uncertainty.ipynb"  # chapter 2
 LOG_NB = "04_monitoring.ipynb"  # chapter 3: the log explorer loads the learner's own CSV
+DECK_NB = "1_mechanism.ipynb"  # the session-1 lecture deck, presented with RISE
 NOTEBOOKS = {SIZE_NB: CHAPTER, SET_NB: CHAPTER, CI_NB: REPO_ROOT / "chapters" / "02_evidence",
-             LOG_NB: REPO_ROOT / "chapters" / "03_practice"}
+             LOG_NB: REPO_ROOT / "chapters" / "03_practice",
+             DECK_NB: REPO_ROOT / "book" / "instructor" / "decks"}
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 VIEWPORT = {"width": 1400, "height": 900}
@@ -226,6 +228,7 @@ def lab(tmp_path_factory):
     folder = scratch.relative_to(REPO_ROOT).as_posix()
     for name, folder_of in NOTEBOOKS.items():
         shutil.copyfile(folder_of / name, scratch / name)
+    shutil.copyfile(NOTEBOOKS[DECK_NB] / "rise.css", scratch / "rise.css")  # RISE loads it
     server = LabServer(tmp_path_factory.mktemp("jupyter-home"), writable=folder)
     try:
         server.start()
@@ -516,11 +519,11 @@ def test_lab_extensions_are_all_compatible_and_rise_is_enabled():
     assert not re.search(r"\bX\b|incompatible|error", listing, re.IGNORECASE), listing
 
 
-def test_rise_presents_a_chapter_notebook_with_a_live_explorer(browser, lab):
-    """jupyterlab-rise's slideshow page: one reveal.js section per slide of the notebook, and on
-    the explorer's slide the saved view responds to the keyboard with no kernel run."""
+def test_rise_presents_a_lecture_deck_with_a_live_explorer(browser, lab):
+    """jupyterlab-rise's slideshow of the session-1 deck notebook: one reveal.js section per
+    slide, and on the explorer's slide the saved view responds to the keyboard, no kernel run."""
     server, folder = lab
-    nb = json.loads((CHAPTER / SIZE_NB).read_text())
+    nb = json.loads((NOTEBOOKS[DECK_NB] / DECK_NB).read_text())
     slides = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "slide" for c in nb["cells"])
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -529,7 +532,7 @@ def test_rise_presents_a_chapter_notebook_with_a_live_explorer(browser, lab):
     page.on("request", lambda r: urllib.parse.urlsplit(r.url).hostname not in (None, "127.0.0.1")
             and r.url.startswith("http") and off_machine.append(r.url))
     try:
-        path = urllib.parse.quote(f"{folder}/{SIZE_NB}")
+        path = urllib.parse.quote(f"{folder}/{DECK_NB}")
         page.goto(f"{server.base}/rise/{path}?token={server.token}")
         sections = page.locator(".reveal .slides > section")
         sections.first.wait_for(timeout=SERVER_START_S * 1000)
@@ -556,6 +559,10 @@ def test_rise_presents_a_chapter_notebook_with_a_live_explorer(browser, lab):
         page.keyboard.press("ArrowRight")
         after = view.evaluate("el => [el.failurelab.sentence(), el.failurelab.figure()]")
         assert "31 % of maximal force" in after[0] and after[1] != before[1]
+        # rise.css of the deck folder: no code on the slide, room-sized figure text
+        assert page.locator(".reveal section.present .jp-CodeCell .jp-Cell-inputWrapper").evaluate_all(
+            "els => els.every(e => getComputedStyle(e).display === 'none')")
+        assert view.locator(".fl-figure svg").get_attribute("font-size") == "24"
         page.screenshot(path=str(SCREENSHOTS / "lab-rise.png"))
         assert not errors, errors
         assert not off_machine, off_machine

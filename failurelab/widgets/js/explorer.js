@@ -83,7 +83,7 @@ function chart(panels, width, font = 13) {
   // panels: [{title, x: {min, max, label, ticks}, y: {...}, layers: [...], legend: bool}]
   FONT = font;
   const s = FONT / 13;
-  const columns = width >= 620 * s && panels.length > 1 ? panels.length : 1;
+  const columns = width >= 620 + 150 * (s - 1) && panels.length > 1 ? panels.length : 1;
   const panelWidth = width / columns;
   // larger text (a deck) gets taller margins but not taller plots: the slide must hold it all
   // a panel may ask for more: minHeight (px at 13 px text), e.g. a forest plot with 30 rows
