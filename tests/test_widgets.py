@@ -123,17 +123,32 @@ def test_effect_size_state_refuses_bad_input(bad, word):
 def test_effect_size_explorer_readout_and_refusal():
     ex = EffectSizeExplorer()
     text = ex.readout.replace("\u00a0", " ")
-    assert ex.state["d"] == 0.15 and bytes(ex.image.value).startswith(PNG)
+    assert ex.state["d"] == 0.15 and ex.state["cer"] == 0.5 and ex.js == "effect_size"
     assert text.startswith("<b>What the figure shows</b>")
     assert "56 % of the failure group is above the mean of the non-failure group" in text
     assert "overlap by 94 %" in text and "54 % chance" in text
+    assert "If 50 % of the non-failure group count as responders" in text
+    assert "about 16.8 people would have to train to failure for one extra responder" in text
     assert "example SDs" in text and "+0.30 mm" in text and "+1.5 kg" in text
     ex.update(d=-0.6, sd_thickness=3.0)
     text = ex.readout.replace("\u00a0", " ")
     assert "favours non-failure" in text and "your SDs" in text
     assert "\u22121.80 mm" in text and "\u22126.0 kg" in text
+    assert "number needed to harm" in text
+    # the control event rate (in %) moves the NNT: rpsychologist's 20 % at d = 0.8 gives 3.5
+    ex.update(d=0.8, cer=20, sd_thickness=2.0)
+    assert ex.state["nnt"] == pytest.approx(es.nnt(0.8, cer=0.2))
+    assert "about 3.5 people" in ex.readout and "48.3 of 100 with it" in ex.readout
+    ex.update(d=0.0)
+    assert "no number of people trained to failure adds a responder" in ex.readout
+    ex.update(guess=1.25)  # the game's answer box: no change to the sentence
+    assert ex.state["d"] == 0.0 and ex.controls["guess"].value == 1.25
     assert_refuses(ex, dict(sd_1rm=0), ["sd_1rm"])
     assert_refuses(ex, dict(d=2.5), ["d must be from -1 to 2 in this explorer"])
+    assert_refuses(ex, dict(cer=0), ["cer must be from 1 to 99 in this explorer"])
+    assert_refuses(ex, dict(guess=3), ["guess"])
+    data = ex.spec()["data"]
+    assert data == {"example_sds": [2.0, 10.0]} and len(ex.html()) < 300_000
 
 
 # -- 2.2 CIs and power ----------------------------------------------------------------------------
@@ -227,6 +242,23 @@ def test_ci_explorer_readout_and_refusal():
     # the pure function accepts n = 300; the explorer refuses what its slider cannot show
     assert ci_state(0.15, 300)["n"] == 300
     assert_refuses(ex, dict(n=300), ["n must be from 5 to 200 in this explorer"])
+    assert {c.kind for c in ex.controls.values()} == {"range", "button"}
+
+
+def test_ci_explorer_ships_the_draws_and_t_quantiles():
+    """The view's data: the seeded draws (exactly), J and the t quantile for every n it shows,
+    and the n for 80 % power at every d of the slider."""
+    import base64
+
+    ex = CIExplorer()
+    data = ex.spec()["data"]
+    draws = np.frombuffer(base64.b64decode(data["draws"]), dtype="<f8").reshape(200, 20, 2)
+    assert np.array_equal(draws[:15], np.random.default_rng(2).standard_normal((15, 20, 2)))
+    t = np.frombuffer(base64.b64decode(data["t_crit"]), dtype="<f8")
+    assert len(t) == len(data["ns"]) and set(range(5, 201)) <= set(data["ns"])
+    assert t[data["ns"].index(15)] == stats.t.isf(0.025, 28)
+    assert data["n_for_80"]["0.15"] == 699 and data["n_for_80"]["0.00"] is None
+    assert len(data["n_for_80"]) == 41 and len(ex.html()) < 300_000
 
 
 # -- 2.3 pooling --------------------------------------------------------------------------------
@@ -298,15 +330,32 @@ def test_meta_explorer_readout_and_refusal():
     assert len(ex.state["studies"]) == 30
     assert_refuses(ex, dict(k=1), ["k must be", "2 to 30"])
     assert_refuses(ex, dict(tau=-1), ["tau"])
+    assert_refuses(ex, dict(n=17), ["n moves in steps of 5"])  # the view has studies for 5, 10, ...
 
 
-def test_kernel_free_twin_of_a_chapter_2_explorer():
-    ex = CIExplorer()
-    html = kernel_free_twin(ex, "n", [5, 15, 50])
-    assert html.count("<img ") == 3 and 'type="range"' in html
-    assert ex.controls["n"].value == 15 and ex.state["n"] == 15  # restored
-    with pytest.raises(ValueError, match="not a valid frame"):
-        kernel_free_twin(ex, "n", [15, 1])
+def test_meta_explorer_ships_standardised_studies():
+    """Study i's g is J(n_i) (true effect + tau z_i + a_i) / b_i with the shipped numbers: the
+    same as meta_state's (from failurelab.synthetic.synthetic_trials) for any effect and tau."""
+    import base64
+
+    ex = MetaExplorer()
+    data = ex.spec()["data"]
+    assert sorted(map(int, data["studies"])) == list(range(5, 101, 5))
+    assert len(ex.html()) < 300_000
+
+    def decode(text):
+        return np.frombuffer(base64.b64decode(text), dtype="<f8")
+
+    J = decode(data["J"])
+    for n, true_effect, tau in [(15, 0.2, 0.1), (5, -0.5, 0.6), (100, 1.0, 0.0), (40, 0.35, 0.25)]:
+        shipped = data["studies"][str(n)]
+        z, a, b = (decode(shipped[key]) for key in "zab")
+        sizes = np.array(shipped["n_i"])
+        g = J[sizes - data["j_from"]] * (true_effect + tau * z + a) / b
+        state = meta_state(30, n, true_effect, tau, "REML", 3)
+        st = state["studies"]
+        assert list(st["n_per_group"]) == list(sizes) and shipped["n_range"] == [*state["n_range"]]
+        assert np.allclose(g, st["yi"], rtol=1e-12, atol=1e-13)
 
 
 # -- chapter 3 ----------------------------------------------------------------------------------
