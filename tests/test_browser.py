@@ -169,7 +169,7 @@ def test_answer_page_puts_the_bottom_line_on_a_phones_first_screen(browser, site
         for i in range(4):
             box = items.nth(i).bounding_box()
             assert box["y"] + box["height"] <= screen, f"line {i + 1} is below the first screen"
-            assert items.nth(i).locator(".sd-badge").count() >= 1, f"line {i + 1} has no tag"
+            assert items.nth(i).locator(".fl-tag").count() >= 1, f"line {i + 1} has no tag"
         figure = article.locator("img").first
         scale = figure.evaluate("img => img.getBoundingClientRect().width / img.naturalWidth")
         assert SMALLEST_FONT_PT * 100 / 72 * scale >= FIGURE_TEXT_PX, scale

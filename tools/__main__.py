@@ -5,7 +5,7 @@ import importlib
 import sys
 
 COMMANDS = ("execute", "learner", "vendor", "bench", "datasources", "slides", "bootstrap", "lite",
-            "status", "classroom", "alttext", "assignments")
+            "status", "classroom", "alttext", "assignments", "hub", "coachcard", "citations")
 
 
 def main(argv=None):

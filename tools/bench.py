@@ -38,7 +38,9 @@ _VIEW_SWEEP = """([selector, sweep]) => {
 
 
 def _explorer_sweeps():
+    from failurelab.advice import combinations
     from failurelab.widgets import (
+        AdviceExplorer,
         CIExplorer,
         ClaimExplorer,
         EffectSizeExplorer,
@@ -59,19 +61,18 @@ def _explorer_sweeps():
 
     size = [dict(effort=e, muscle=m) for m in ("default", "hand", "limb") for e in range(0, 101, 7)]
     sets = [dict(load=load, rir=r) for load in LOADS for r in (0, 2, 5)]
-    # chapter 2: slider steps as a learner makes them (each value new to the explorer's caches),
-    # plus typed SDs, k from 2 to 30 and every model
+    # chapter 2: slider steps as a learner makes them, typed SDs, the NNT's control event rate
     d_steps = [round(-1 + 0.15 * i, 2) for i in range(21)]
     effect = ([dict(d=d) for d in d_steps]
               + [dict(sd_thickness=sd, sd_1rm=10 * sd) for sd in (1.5, 2.5, 4.0)]
-              + [dict(d=d) for d in (0.15, 0.5, 0.8)])
+              + [dict(cer=c, guess=round(0.25 * (c % 5), 2)) for c in (5, 20, 50, 80)])
     cis = [dict(d=d, n=n) for d in (0.15, 0.5, 1.0) for n in (5, 10, 15, 20, 30, 50, 100, 200)]
     cis += [dict(d=round(-0.5 + 0.1 * i, 2)) for i in range(21)]
     metas = [dict(k=k) for k in range(2, 31, 2)]
     metas += [dict(k=k, n=n, tau=t, method=m) for k in (5, 15, 30) for n in (10, 40)
               for t in (0.0, 0.3) for m in ("EE", "DL", "REML")]
     metas += [dict(true_effect=round(-0.5 + 0.1 * i, 2)) for i in range(16)]
-    # chapter 3: every reported RIR, bias steps (each new to the summary cache), every load x RIR
+    # chapter 3: every reported RIR, bias steps, every load x RIR
     how_close = [dict(reported_rir=r) for r in range(7)]
     how_close += [dict(bias=round(0.1 * i, 2), reported_rir=i % 7) for i in range(21)]
     plans = [dict(load=load, target_rir=r) for load in range(40, 100, 5) for r in (0, 2, 5)]
@@ -81,20 +82,19 @@ def _explorer_sweeps():
                for s in range(13)]
     log = [dict(threshold=round(0.01 * i, 2), sessions=1 + i % 6) for i in range(1, 21)]
     log += [dict(exercise=e) for e in ("Squat", "Bench press") * 3]
-    # chapter 4
-    n_steps = (5, 10, 12, 15, 20, 25, 30, 40, 60, 100)
-    design = ([dict(weeks=w) for w in range(4, 25, 2)] + [dict(n=n) for n in n_steps]
+    # chapter 4: every value the (precomputed) controls offer
+    design = ([dict(weeks=w) for w in range(4, 25, 4)] + [dict(n=n) for n in (5, 10, 15, 20, 30, 40, 50, 70, 100)]
               + [dict(true_effect=round(0.1 * i, 2)) for i in range(16)]
-              + [dict(error_ratio=round(0.1 * i, 2)) for i in range(16)])
+              + [dict(error_ratio=e) for e in (0, 0.5, 1, 1.5)])
     measurement = ([dict(reliability=round(0.3 + 0.05 * i, 2)) for i in range(15)]
-                   + [dict(n=n) for n in n_steps]
+                   + [dict(n=n) for n in range(5, 151, 15)]
                    + [dict(true_effect=round(0.1 * i, 2)) for i in range(16)])
-    individual = ([dict(sd_response=round(0.1 * i, 1)) for i in range(21)]
+    individual = ([dict(sd_response=round(0.25 * i, 2)) for i in range(9)]
                   + [dict(n=n) for n in (5, 10, 20, 35, 50, 75, 100, 15)]
                   + [dict(threshold=t) for t in (-2, 0, 1.5, 4, 6, 3)]
-                  + [dict(sd_noise=round(0.2 + 0.3 * i, 1)) for i in range(7)])
+                  + [dict(sd_noise=round(0.2 + 0.2 * i, 1)) for i in range(10)])
     volume = ([dict(sets_failure=k) for k in range(4, 21)]
-              + [dict(gain_per_set=round(0.02 * i, 2)) for i in range(11)]
+              + [dict(gain_per_set=round(0.05 * i, 2)) for i in range(5)]
               + [dict(direct_effect=round(-0.5 + 0.1 * i, 1)) for i in range(11)]
               + [dict(n=n) for n in (5, 10, 20, 30, 50, 15)])
     claims = [dict(claim=value) for _, value in claim_options()] * 3
@@ -106,7 +106,8 @@ def _explorer_sweeps():
             "measurement_error": (MeasurementErrorExplorer, measurement),
             "individual_responses": (IndividualResponsesExplorer, individual),
             "volume_confounding": (VolumeConfoundingExplorer, volume),
-            "claim_checker": (ClaimExplorer, claims)}
+            "claim_checker": (ClaimExplorer, claims),
+            "advice": (AdviceExplorer, combinations())}
 
 
 def bench_widgets():
