@@ -43,6 +43,30 @@ def notebook_row(path):
     }
 
 
+def decks_section():
+    """The lecture decks (``tools/slides.py``): slides, words per slide, media, minutes."""
+    from . import slides
+
+    lines = ["", "## Lecture decks", "",
+             ("One deck per session (book/instructor/decks): at most "
+             f"{slides.MAX_WORDS} words and one figure or live explorer per slide, no code, speaker "
+             "notes on every slide. Minutes: 2 per slide, 4 per explorer demonstration, unless "
+             "the deck says otherwise."), "",
+             "| Deck | Slides | Words per slide (median / max) | Explorers | Figures | Code inputs | Minutes |",
+             "|---|---|---|---|---|---|---|"]
+    for path in slides.deck_files():
+        try:
+            deck = slides.read_deck(path)
+        except slides.DeckError as exc:  # the slides tests fail too; the page says why
+            lines.append(f"| {path.stem} | not built: {exc} | | | | | |")
+            continue
+        words = sorted(s.words for s in deck.slides)
+        lines.append(f"| {deck.title} | {len(deck.slides)} | {words[len(words) // 2]} / "
+                     f"{words[-1]} | {sum(s.explorer is not None for s in deck.slides)} | "
+                     f"{sum(s.figure is not None for s in deck.slides)} | 0 | {deck.minutes:.0f} |")
+    return lines
+
+
 def reader_section(root=ROOT):
     """What a reader meets, per chapter notebook (``tools/reader.py``; the tests hold it)."""
     measures = [m for m in reader.course(root) if m.path.startswith(("chapters/", "book/"))]
@@ -111,6 +135,7 @@ def render(root=ROOT):
         lines.append(f"| [{row['title']}](../{rel}) | {row['code_cells']} | {row['explorers']} | "
                      f"{row['checks']} | {'yes' if row['one_run'] else 'no'} | {seconds} |")
     lines += reader_section(root)
+    lines += decks_section()
     widgets, views = bench.get("widgets", {}), bench.get("views", {})
     if widgets:
         lines += ["", "## Explorer latency", "",
