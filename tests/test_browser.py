@@ -33,11 +33,12 @@ PAGES = {
     "individual_differences": "chapters/04_limitations/03_individual_differences.html",
     "confounding_with_volume": "chapters/04_limitations/04_confounding_with_volume.html",
     "reading_a_claim": "chapters/04_limitations/05_reading_a_claim.html",
+    "should_you_train_to_failure": "chapters/04_limitations/06_should_you_train_to_failure.html",
 }
 WIDGET_PAGES = ("size_principle", "fatigue_across_a_set", "effect_sizes", "uncertainty", "pooling",
                 "closeness_to_failure", "load_reps_effort", "dosing_effort", "monitoring",
                 "short_studies", "what_failure_means", "individual_differences",
-                "confounding_with_volume", "reading_a_claim")
+                "confounding_with_volume", "reading_a_claim", "should_you_train_to_failure")
 MIN_SLIDER_TRACK_PX = 100
 EXPLORERS = "div.fl-explorer[data-fl-id]"
 
