@@ -4,6 +4,7 @@ Each explorer exposes ``.update(**params)`` (returns the computed state; used by
 benchmark) and ``.ui`` (the widget tree). Bad input shows a message and keeps the last figure.
 """
 
+from .advice import AdviceExplorer
 from .base import Explorer
 from .claims import ClaimExplorer
 from .evidence import CIExplorer, EffectSizeExplorer, MetaExplorer
@@ -13,7 +14,7 @@ from .monitoring import LogExplorer
 from .practice import HowCloseExplorer, SetPlannerExplorer, WeeklyPlanExplorer
 from .responses import IndividualResponsesExplorer, VolumeConfoundingExplorer
 
-__all__ = ["CIExplorer", "ClaimExplorer", "EffectSizeExplorer", "Explorer", "HowCloseExplorer",
-           "IndividualResponsesExplorer", "LogExplorer", "MeasurementErrorExplorer", "MetaExplorer",
+__all__ = ["AdviceExplorer", "CIExplorer", "ClaimExplorer", "EffectSizeExplorer", "Explorer",
+           "HowCloseExplorer", "IndividualResponsesExplorer", "LogExplorer", "MeasurementErrorExplorer", "MetaExplorer",
            "SetExplorer", "SetPlannerExplorer", "SizePrincipleExplorer", "StudyDesignExplorer",
            "VolumeConfoundingExplorer", "WeeklyPlanExplorer"]
