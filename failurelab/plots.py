@@ -9,6 +9,7 @@ not fit side by side are stacked).
 from __future__ import annotations
 
 import io
+import re
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -82,9 +83,36 @@ def png(fig, dpi=DPI):
     return buf.getvalue()
 
 
+#: A source's verification level as a small badge (its meaning in the tooltip), in place of
+#: words inside a sentence. The same three marks as the figures' filled/hollow points.
+BADGES = {
+    "verified": ("\u25cf", "verified against the paper (abstract or full text)"),
+    "secondary": ("\u25cb", "secondary: from a public summary, not the paper itself; verify before quoting"),
+    "unverified": ("\u25cc", "not found in any source the course could check"),
+}
+_BADGE_TOKEN = re.compile(r"\{badge:(\w+)\}")
+
+
+def badge_level(verification):
+    """The badge of a ``verification`` value of data/ (e.g. "abstract-verified" -> "verified")."""
+    text = str(verification)
+    if text.endswith("-verified") or text in ("code-verified", "computed"):
+        return "verified"
+    if text.startswith("secondary"):
+        return "secondary"
+    return "unverified"
+
+
+def badge(level):
+    """The badge's HTML (renders in JupyterLab, RISE, the book and the decks)."""
+    mark, title = BADGES[level]
+    return f'<abbr title="{title}">{mark}</abbr>'
+
+
 class Described:
     """A "what the figure shows" sentence as a notebook output: Markdown (prose in JupyterLab,
-    the book and the decks, never a block of fixed-width text), plain text elsewhere."""
+    the book and the decks, never a block of fixed-width text), plain text elsewhere.
+    ``{badge:secondary}`` (or verified, unverified) in the text becomes that badge."""
 
     def __init__(self, text):
         self.text = " ".join(str(text).split()).replace(" %", "\u00a0%")  # "80 %" on one line
@@ -92,11 +120,13 @@ class Described:
     def _repr_markdown_(self):
         lead, sep, rest = self.text.partition(": ")
         if lead.startswith("What the figure shows") and sep:
-            return f"**{lead}:** {_markdown_text(rest)}"
-        return _markdown_text(self.text)
+            shown = f"**{lead}:** {_markdown_text(rest)}"
+        else:
+            shown = _markdown_text(self.text)
+        return _BADGE_TOKEN.sub(lambda m: badge(m.group(1)), shown)
 
     def __repr__(self):
-        return self.text
+        return _BADGE_TOKEN.sub(lambda m: f"({m.group(1)})", self.text)
 
 
 def _markdown_text(text):

@@ -83,3 +83,21 @@ def test_core_path_is_about_ninety_minutes():
     assert core["notebooks"] >= 8
     assert core["words"] <= reader.CORE_WORDS
     assert 60 <= core["minutes"] <= 90
+
+
+def test_badges_mark_verification_levels_with_their_meaning():
+    shown = plots.Described("0.95 reps {badge:verified}; 0.5 {badge:secondary}")
+    assert shown._repr_markdown_().count("<abbr title=") == 2
+    assert "○</abbr>" in shown._repr_markdown_() and "(secondary)" in repr(shown)
+    assert [plots.badge_level(v) for v in ("abstract-verified", "full-text-verified",
+                                           "secondary, verify before quoting", "not found")] == [
+        "verified", "verified", "secondary", "unverified"]
+
+
+def test_indented_answers_and_badge_tooltips_are_not_reading():
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell(
+        "1. **Predict:** how many?\n\n   :::{dropdown} What you should see, and why\n"
+        "   Forty two words would be here.\n   :::\n\nSeen " + plots.badge("secondary"))
+    assert reader.WORD.findall(reader.prose(cell)) == ["Predict", "how", "many", "Seen"]

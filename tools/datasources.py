@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from failurelab import data
+from failurelab import data, plots
 
 from .course import ROOT
 from .generated import write_or_check
@@ -90,6 +90,10 @@ def render():
     if levels:
         lines += ["Verification levels used below:", ""]
         lines += [f"- **{_cell(k)}**: {_cell(v)}" for k, v in levels.items()] + [""]
+    lines += ["In the chapters a level is a small mark after the number it qualifies (hover or "
+              "tap it for its meaning): "
+              + "; ".join(f"{plots.badge(level)} {title}" for level, (_, title) in plots.BADGES.items())
+              + ". In figures, filled points are verified values and hollow points secondary ones.", ""]
     synthetic = [r["name"] for r in pkg["resources"] if r["name"].startswith("synthetic_")]
     lines += ["Tables whose name starts with `synthetic_` are simulated, not measured. "
               + ("Simulated tables here: " + ", ".join(f"`{n}`" for n in synthetic) + "."

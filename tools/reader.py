@@ -23,7 +23,10 @@ from .course import ROOT, toc_notebooks
 WORDS_PER_MINUTE = 200  # reading speed for the time badges
 HIDDEN_TAGS = {"hide-input", "remove-input", "remove-cell"}
 BADGE = re.compile(r"≈\s*(\d+)\s*min reading\s*[·/]\s*(\d+)\s*min with (?:the )?explorers")
-DROPDOWN = re.compile(r"^(:{3,}|`{3,})\{dropdown\}[^\n]*\n.*?^\1\s*$", re.MULTILINE | re.DOTALL)
+# a dropdown block, also indented inside a list item (its closing fence has the same indent)
+DROPDOWN = re.compile(r"^([ \t]*)(:{3,}|`{3,})\{dropdown\}[^\n]*\n.*?^\1\2[ \t]*$",
+                      re.MULTILINE | re.DOTALL)
+TAG = re.compile(r"<[^>]*>")  # markup (a badge's title is a tooltip, not reading)
 THINK = re.compile(r"^#{2,4} Think \d", re.MULTILINE)
 MODEL_ANSWER = re.compile(r"\{dropdown\} A model answer")
 PREDICT = re.compile(r"\*\*Predict[:.]?\*\*")
@@ -61,8 +64,9 @@ def _is_notes(cell) -> bool:
 
 
 def prose(cell) -> str:
-    """The Markdown a reader reads in the main flow: dropdowns (answers, going deeper) left out."""
-    return DROPDOWN.sub("", cell.source)
+    """The Markdown a reader reads in the main flow: dropdowns (answers, going deeper) and
+    markup (badges' tooltips) left out."""
+    return TAG.sub("", DROPDOWN.sub("", cell.source))
 
 
 def measure(path) -> NotebookMeasures:
