@@ -28,11 +28,12 @@ LINK = re.compile(r"\[([^\]\[]+?) \(?(\d{4}[a-z]?|n\.d\.)\)?\]\((https://doi\.or
 @cache
 def entries(bib=BIB) -> dict[str, dict]:
     """{key: {"who": "Refalo et al.", "year": "2024", "url": ...}} from the BibTeX file."""
+    import latexcodec  # noqa: F401  (registers the "latex" codec: Mor\\'an -> Morán)
     from pybtex.database import parse_file
 
     out = {}
     for key, entry in parse_file(str(bib)).entries.items():
-        names = [" ".join(p.last_names).replace("{", "").replace("}", "")
+        names = [" ".join(p.last_names).encode().decode("latex+utf8").replace("{", "").replace("}", "")
                  for p in entry.persons.get("author", [])]
         who = f"{names[0]} et al." if len(names) > 2 else " & ".join(names) or key
         doi = entry.fields.get("doi")
