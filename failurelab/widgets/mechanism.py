@@ -162,11 +162,17 @@ class SetExplorer(Explorer):
         s = st["set"]
         full = st["full_recruitment_rep"]
         where = (f"the whole pool is recruited from rep {int(np.ceil(full))}, "
-                 f"about {s.reps_possible - full:.0f} reps before failure"
+                 f"about {_reps(f'{s.reps_possible - full:.0f}')} before failure"
                  if full > 1 else "the whole pool is recruited from the first rep")
         last = s.sustained.capacity[-1]
         return (f"<b>What the figure shows</b> (model, synthetic): at {_pct(s.load)} of 1RM {where}. "
                 f"Stopping at {s.rir} RIR, the set ends with {_pct(s.share_at_stop)} of the pool's "
                 f"twitch force recruited and a capacity of {_pct(s.capacity_at_stop)} of rested "
-                f"maximal force; going on to failure would add {s.rir} reps and lower it to "
-                f"{_pct(last)}.")
+                "maximal force; "
+                + (f"going on to failure would add {_reps(s.rir)} and lower it to {_pct(last)}."
+                   if s.rir else f"the next rep would fail, as capacity falls to {_pct(last)}."))
+
+
+def _reps(count):
+    """``count`` repetitions in words: "1 rep", "0 reps", "11 reps" (count: int or its text)."""
+    return f"{count} rep" + ("" if str(count) == "1" else "s")

@@ -10,6 +10,9 @@ function wholeTicks(end, most = 6) {  // whole repetitions, at most `most` ticks
   return ticks;
 }
 
+// `count` repetitions in words: "1 rep", "0 reps", "11 reps" (count: a number or its text)
+const reps = (count) => `${count} rep${String(count) === "1" ? "" : "s"}`;
+
 const explorer = {
   update(params, data) {
     const { load, rir } = params;
@@ -57,13 +60,14 @@ const explorer = {
     ];
     const full = g.full_recruitment_rep ?? NaN;
     const where = full > 1
-      ? `the whole pool is recruited from rep ${Math.ceil(full)}, about ${fixed(possible - full, 0)} reps before failure`
+      ? `the whole pool is recruited from rep ${Math.ceil(full)}, about ${reps(fixed(possible - full, 0))} before failure`
       : "the whole pool is recruited from the first rep";
     const sentence = `<b>What the figure shows</b> (model, synthetic): at ${pct(fraction)} of 1RM ${where}. ` +
       `Stopping at ${rir} RIR, the set ends with ${pct(g.share_at_stop[rir])} of the pool's ` +
       `twitch force recruited and a capacity of ${pct(g.capacity_at_stop[rir])} of rested ` +
-      `maximal force; going on to failure would add ${rir} reps and lower it to ` +
-      `${pct(g.capacity_at_failure)}.`;
+      "maximal force; " +
+      (rir ? `going on to failure would add ${reps(rir)} and lower it to ${pct(g.capacity_at_failure)}.`
+        : `the next rep would fail, as capacity falls to ${pct(g.capacity_at_failure)}.`);
     return {
       panels, sentence,
       alt: `Model set at ${fixed(load, 0)} % 1RM stopped after ${done} of ${possible} reps: recruited ` +
