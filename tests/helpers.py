@@ -11,7 +11,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PNG = b"\x89PNG\r\n\x1a\n"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # Harmless JS errors of Jupyter Book 1.0.4 itself:
 # sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import PNG, assert_refuses
+from helpers import assert_refuses
 
 from failurelab import advice, data
 from failurelab.widgets import AdviceExplorer
@@ -269,7 +269,7 @@ def test_card_files_one_pdf_page_phone_png_no_dates():
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert (round(float(box[1])), round(float(box[2]))) == (595, 842)  # A4 in points
     assert not re.search(rb"/CreationDate|/ModDate|/Producer", pdf)
-    assert png.startswith(PNG)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1080, 1920)
     assert b"tEXt" not in png and b"iTXt" not in png
     assert advice.card_pdf_bytes() == pdf and advice.card_png_bytes() == png  # reproducible

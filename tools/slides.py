@@ -81,8 +81,28 @@ TEMPLATE = """\
 .reveal .fl-explorer .fl-sentence { font-size: 18px; margin: 2px 0; }
 .reveal section:has(.fl-explorer) .jp-RenderedHTMLCommon h2 { font-size: 34px; margin: 0 0 0.15em; }
 .reveal section:has(.fl-explorer) .jp-RenderedHTMLCommon p { margin: 0 0 0.2em; }
-.reveal .fl-explorer .fl-controls { margin: 0 0 4px; }
-.reveal .fl-explorer input[type=range] { width: 300px; }
+.reveal .fl-explorer .fl-controls { margin: 0 0 4px; gap: 2px 24px; }
+.reveal .fl-explorer .fl-control { gap: 2px 8px; }
+.reveal .fl-explorer input[type=range] { width: 200px; }
+.reveal .fl-explorer .fl-box { width: 3.6em; padding: 0 4px; }
+.reveal .fl-explorer select, .reveal .fl-explorer button { padding: 0 6px; }
+.reveal .fl-explorer .fl-extra { font-size: 18px; margin: 2px 0; }
+/* An explorer slide is a column 720 px high: title, line, controls and figure keep their size;
+   the sentence and the notes under (or above) the figure share what is left, and scroll in it. */
+.reveal .slides section.present:has(.fl-explorer) { display: flex !important;
+  flex-direction: column; height: 720px; box-sizing: border-box; }
+.reveal section:has(.fl-explorer) > .jp-CodeCell,
+.reveal section:has(.fl-explorer) > .jp-CodeCell .jp-Cell-outputWrapper,
+.reveal section:has(.fl-explorer) > .jp-CodeCell .jp-OutputArea,
+.reveal section:has(.fl-explorer) > .jp-CodeCell .jp-OutputArea-child,
+.reveal section:has(.fl-explorer) > .jp-CodeCell .jp-OutputArea-output,
+.reveal .fl-explorer { display: flex; flex-direction: column; flex: 1 1 auto; min-height: 0;
+  overflow: visible; }
+.reveal section:has(.fl-explorer) > .jp-MarkdownCell, .reveal .fl-explorer > * { flex: none; }
+.reveal section:has(.fl-explorer) .jp-OutputCollapser, .reveal .fl-explorer > .fl-extra:empty {
+  display: none; }
+.reveal .fl-explorer > .fl-sentence, .reveal .fl-explorer > .fl-extra { flex: 0 1 auto;
+  min-height: 1.4em; overflow-y: auto; }
 </style>
 {%- endblock html_head_css -%}
 """
@@ -178,7 +198,7 @@ def _explorer_cell(spec, at):
     except (TypeError, ValueError) as exc:
         raise DeckError(f"{at}: {name}({params}) refused: {exc}") from exc
     args = ", ".join(f"{k}={v!r}" for k, v in params.items())
-    cell = nbformat.v4.new_code_cell(f"from failurelab.widgets import {name}\n{name}({args})")
+    cell = nbformat.v4.new_code_cell(f"from failurelab.widgets import {name}\n\n{name}({args})")
     cell.metadata["tags"] = ["remove-input"]
     cell.metadata["jupyter"] = {"source_hidden": True}
     cell.outputs = [nbformat.v4.new_output("display_data", data={
