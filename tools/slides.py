@@ -226,7 +226,8 @@ def deck_notebook(deck: Deck):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}
-    nb.metadata["rise"] = {"theme": "white", "width": WIDTH, "height": HEIGHT, "scroll": False}
+    # RISE: the room-sized theme without web fonts; a long explorer slide may scroll in a live demo
+    nb.metadata["rise"] = {"theme": "white", "width": WIDTH, "height": HEIGHT, "scroll": True}
     nb.metadata["title"] = deck.title
     for i, slide in enumerate(deck.slides, 1):
         at = f"{deck.name}, slide {i}"
