@@ -30,7 +30,8 @@ test: $(STAMP)  ## every test: unit, data, notebooks (nbval), exercises, book, b
 	$(PY) -m pytest --nbval -n auto
 
 # The fast lane leaves out what needs a browser, a JupyterLab server or a book build.
-SLOW_TESTS := test_browser test_accessibility test_search test_lab test_slides test_launch test_book
+SLOW_TESTS := test_browser test_accessibility test_search test_lab test_slides test_launch test_book \
+	test_hub test_assignments
 check: $(STAMP)  ## the fast lane: unit, data, widget, exercise and notebook (nbval) tests
 	$(PY) -m pytest --nbval -n auto $(SLOW_TESTS:%=--ignore=tests/%.py)
 
@@ -51,6 +52,10 @@ coachcard: $(STAMP)  ## write the coach card (book/coach_card/coach-card.pdf and
 
 book: $(STAMP) coachcard  ## build the HTML book (strict) into _build/html (coach card first)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+STUDENTS ?= 30
+loadtest: $(STAMP)  ## a JupyterHub on 127.0.0.1 and a class of STUDENTS (default 30): book/_data/class_load.json
+	$(PY) -m tools loadtest --students $(STUDENTS) --output book/_data/class_load.json
 
 bench: $(STAMP)  ## measure the performance budgets
 	$(PY) -m tools bench

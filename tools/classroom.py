@@ -57,7 +57,7 @@ def repo_folder(repo: str) -> str:
         fail("the repository must be a URL string")
     name = urlsplit(repo).path.rstrip("/").rsplit("/", 1)[-1]
     name = name.removesuffix(".git")
-    if not repo.startswith("https://") or not name:
+    if not repo.startswith(("https://", "file://")) or not name:  # file://: the test hub's local repo
         raise ValueError(f"the repository must be an https:// URL ending in its name, got {repo!r}")
     return name
 
