@@ -5,7 +5,8 @@ import importlib
 import sys
 
 COMMANDS = ("execute", "learner", "vendor", "bench", "datasources", "slides", "bootstrap", "lite",
-            "status", "classroom", "alttext", "assignments", "hub", "coachcard", "citations")
+            "status", "classroom", "alttext", "assignments", "hub", "coachcard", "citations",
+            "questionbank")
 
 
 def main(argv=None):
