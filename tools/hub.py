@@ -831,6 +831,52 @@ def summary_lines(rep: dict) -> list[str]:
     ] + [f"error: {e}" for e in rep["errors"][:10] + b["errors"][:5]]
 
 
+GUIDE = ROOT / "book" / "instructor" / "running_a_class.md"
+GUIDE_START, GUIDE_END = "<!-- class-load:start (python -m tools loadtest writes this table) -->", "<!-- class-load:end -->"
+
+
+def figures_table(rep: dict) -> list[str]:
+    """The measured figures as a Markdown table (the status page and the instructor guide)."""
+    t, a, m, c, b = (rep["time_to_server_s"], rep["run_all_s"], rep["memory_per_user_mib"], rep["cpu"],
+                     rep["browser"])
+    return [
+        (f"Measured by `make loadtest STUDENTS={rep['students']}` on {rep['date']}: one machine with "
+        f"{rep['machine']['cpus']} cores and {rep['machine']['memory_gib']} GiB (shared with other work), "
+        f"{rep['students']} students starting at the same moment."),
+        "",
+        "| Measure | p50 | p95 | max |",
+        "|---|---|---|---|",
+        f"| Time to a running server (login → nbgitpuller link → server up), s | {t['p50']} | {t['p95']} | {t['max']} |",
+        f"| nbgitpuller: first pull of the course, s | {rep['pull_s']['p50']} | {rep['pull_s']['p95']} | {rep['pull_s']['max']} |",
+        f"| Run all of 1.1 ({rep['cells_per_run']} code cells, over the kernel websocket), s | {a['p50']} | {a['p95']} | {a['max']} |",
+        f"| Memory per user server with 1.1 running (server + kernel, RSS), MiB | {m['rss']['p50']} | {m['rss']['p95']} | {m['rss']['max']} |",
+        f"| … of which the kernel (what each further open notebook adds), MiB | {m['kernel_rss']['p50']} | {m['kernel_rss']['p95']} | {m['kernel_rss']['max']} |",
+        f"| … shared pages counted once (PSS), MiB | {m['pss']['p50']} | {m['pss']['p95']} | {m['pss']['max']} |",
+        f"| CPU per student (server start, pull, run all), CPU-seconds | {c['per_student_s']['p50']} | {c['per_student_s']['p95']} | {c['per_student_s']['max']} |",
+        "",
+        (f"Success: {rep['succeeded']} of {rep['students']} students ({rep['success_rate']:.0%}); "
+        f"every answer kept by the second pull: {rep['edits_survived']} of {rep['students']}; "
+        f"hub + proxy: {c['hub_and_proxy_s']} CPU-seconds; the machine was busy "
+        f"{c['machine_busy_cores']} cores on average over the {rep['wall_s']} s run. In Chromium, "
+        f"{b['succeeded']} of {b['sampled']} sampled students ran 1.1 in JupyterLab and moved the "
+        f"explorer (new sentence {b['update_ms'].get('p50')} ms after the change, p50). "
+        f"Errors: {len(rep['errors']) + len(b['errors'])}."),
+    ]
+
+
+def guide_block(rep: dict) -> str:
+    return "\n".join([GUIDE_START, *figures_table(rep), GUIDE_END])
+
+
+def write_guide(rep: dict, guide: Path = GUIDE) -> None:
+    """Replace the marked table in the instructor guide with ``rep``'s figures."""
+    text = guide.read_text(encoding="utf-8")
+    start, end = text.find(GUIDE_START), text.find(GUIDE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{guide} has no {GUIDE_START} ... {GUIDE_END} block")
+    guide.write_text(text[:start] + guide_block(rep) + text[end + len(GUIDE_END):], encoding="utf-8")
+
+
 def register(sub):
     p = sub.add_parser("loadtest", help="a JupyterHub on 127.0.0.1 and a class of simulated students",
                        description=__doc__.split("\n\n")[0])
@@ -854,4 +900,7 @@ def _run(args):
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(slim, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.output}")
+        if args.output.resolve() == REPORT.resolve():
+            write_guide(slim)
+            print(f"wrote the figures into {GUIDE.relative_to(ROOT)}; run `python -m tools status`")
     return 0 if rep["succeeded"] == rep["students"] and rep["browser"]["succeeded"] == rep["browser"]["sampled"] else 1

@@ -151,7 +151,22 @@ def render(root=ROOT):
             lines.append(f"| {name.replace('_', ' ')} | {v.get('p50_ms', '–')} | "
                          f"{v.get('p95_ms', '–')} | {v.get('size_kb', '–')} | {w['p50_ms']} | "
                          f"{w['p95_ms']} |")
+    lines += class_section(root)
     return "\n".join(lines) + "\n"
+
+
+def class_section(root=ROOT) -> list[str]:
+    """A class on JupyterHub: the load test's figures (book/_data/class_load.json)."""
+    from .hub import REPORT, figures_table
+
+    path = Path(root) / REPORT.relative_to(ROOT)
+    if not path.is_file():
+        return []
+    return ["", "## A class on JupyterHub", "",
+            "The course's test hub (JupyterHub + configurable-http-proxy on 127.0.0.1, the course",
+            "environment as every user's server, the course pulled by nbgitpuller) under a class of",
+            "simulated students; sizing a real class from these figures: instructor guide,",
+            "{doc}`instructor/running_a_class`.", "", *figures_table(json.loads(path.read_text()))]
 
 
 def register(sub):
