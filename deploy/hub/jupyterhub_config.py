@@ -15,7 +15,6 @@
 # is this repository's environment (the course venv), as in the class image repo2docker builds
 # from requirements.txt. nbgitpuller is a server extension of that environment.
 import os
-import sys
 
 c = get_config()  # noqa: F821 -- provided by JupyterHub when it loads this file
 
@@ -79,4 +78,3 @@ c.Spawner.pre_spawn_hook = quiet_lab
 c.Spawner.start_timeout = int(env.get("FL_HUB_START_TIMEOUT", "600"))
 c.Spawner.http_timeout = int(env.get("FL_HUB_START_TIMEOUT", "600"))
 c.JupyterHub.log_level = "INFO"
-print(f"test hub config loaded by {sys.executable}", file=sys.stderr)
