@@ -64,6 +64,7 @@ EXPLORER_CHANGE = ("explorer.update(effort=60)\nprint('EXPLORER:', explorer.read
 START_S = 180  # the hub answering after start
 STEP_S = 900  # any one student step on a loaded machine (spawn, pull, run-all)
 POLL_S = 0.5
+MAX_STUDENTS = 200
 
 
 def _bin(name: str) -> str:
@@ -693,8 +694,8 @@ def run_class(students: int = 30, browser: int = 2, workdir: Path | None = None,
     """Start the hub, run the class, stop everything; the report (see the module docstring)."""
     import psutil
 
-    if students < 1:
-        raise ValueError(f"students must be at least 1, got {students}")
+    if not 1 <= students <= MAX_STUDENTS:  # one machine: each server + kernel is ~350 MiB
+        raise ValueError(f"students must be between 1 and {MAX_STUDENTS}, got {students}")
     if browser and chromium_path() is None:
         raise RuntimeError("Debian chromium not found (apt-get install chromium) for the browser sample")
     own = workdir is None
