@@ -22,7 +22,7 @@ setup: $(STAMP)  ## create or update the environment
 # (in the notebook and in RISE); a notebook you write yourself stays untrusted until you run it.
 lab: $(STAMP)  ## open the course in JupyterLab (the whole repository, 1.1 open)
 	$(VENV)/bin/jupyter trust -y book/*.ipynb book/instructor/decks/*.ipynb chapters/*/*.ipynb \
-		exercises/*.ipynb > /dev/null
+		exercises/*.ipynb exercises/nocode/*.ipynb > /dev/null
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. $(LAB_OFFLINE) \
 		chapters/01_mechanism/01_size_principle.ipynb
 

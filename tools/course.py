@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("book/*.ipynb", "chapters/*/*.ipynb", "exercises/*.ipynb")
+SOURCES = ("book/*.ipynb", "chapters/*/*.ipynb", "exercises/*.ipynb", "exercises/nocode/*.ipynb")
 # The JupyterLite build tools, installed into their own venv by `python -m tools lite`.
 LITE_PACKAGES = ("jupyterlite-core==0.8.6", "jupyterlite-pyodide-kernel==0.8.6")
 _PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)")

@@ -19,15 +19,20 @@ as keywords: ``check("1.2", excitation=e, n_recruited=n)``.
 Layout: :mod:`.engine` holds the chapter-free machinery (:class:`Part`, :class:`Task`,
 :class:`Registry`, :class:`Feedback`, the hint rules); ``ch1_mechanism`` ... ``ch4_limitations``
 define one chapter's tasks each; this module registers them in ``TASKS``.
+
+No-code track: ``form(task_id)`` is the task's answer form (boxes and menus, a Check button that
+calls the same ``TASKS.check``) and ``calculator(...)`` a package function with input boxes
+(:mod:`.nocode`, imported only when used); ``TASKS.ids("nocode")`` lists the tasks of the no-code
+notebooks (``exercises/nocode/``).
 """
 
 from __future__ import annotations
 
 from . import ch1_mechanism, ch2_evidence, ch3_practice, ch4_limitations
-from .engine import _MISSING, Feedback, HintRule, Part, Registry, Task, same_as, when
+from .engine import _MISSING, Feedback, HintRule, Part, Registry, Task, picked, same_as, when
 
-__all__ = ["TASKS", "Feedback", "HintRule", "Part", "Registry", "Task", "check", "expected",
-           "same_as", "when"]
+__all__ = ["TASKS", "Feedback", "HintRule", "Part", "Registry", "Task", "calculator", "check",
+           "expected", "form", "picked", "same_as", "when"]
 
 TASKS = Registry()
 for _chapter in (ch1_mechanism, ch2_evidence, ch3_practice, ch4_limitations):
@@ -42,3 +47,17 @@ def check(task_id, answer=_MISSING, /, **parts) -> Feedback:
 def expected(task_id):
     """The expected answer of a task (for instructors and tests)."""
     return TASKS.expected(task_id)
+
+
+def form(task_id):
+    """The no-code answer form of task ``task_id``: checked by ``TASKS``, like ``check``."""
+    from .nocode import AnswerForm
+
+    return AnswerForm(TASKS, task_id)
+
+
+def calculator(title, function, inputs, result, note=""):
+    """A calculator widget for the no-code notebooks (see :class:`.nocode.Calculator`)."""
+    from .nocode import Calculator
+
+    return Calculator(title, function, inputs, result, note)

@@ -12,7 +12,7 @@ import numpy as np
 
 from failurelab.practice import reps_at_load
 
-from .engine import Part, Task, same_as, when
+from .engine import Part, Task, picked, same_as, when
 
 CH1_FORCE_TARGETS = (0.30, 0.60)  # task 1.2
 CH1_UNIT = 60  # task 1.1: the "middle" unit, counted from 1
@@ -71,6 +71,7 @@ def register(reg):
             "a few large, high-threshold ones (Henneman's size principle).",
         hint="Look at `pool.thresholds` (one number per unit, in order of recruitment).",
     ))
+    _register_counting(reg)
 
     def e_targets():
         return _pool().excitation_for_force(np.array(CH1_FORCE_TARGETS))
@@ -218,4 +219,48 @@ def register(reg):
             "time under load for every repetition).",
         hint="`simulate_sustained(load).endurance_time`, `reps_to_failure(load)` and "
              "`30 * (1 / load - 1)` for each load.",
+    ))
+
+
+def _options(*texts):
+    """Choices whose label is their own key (the key is what ``check`` gets)."""
+    return tuple((t, t) for t in texts)
+
+
+def _register_counting(reg):
+    """1.1b, the no-code track's stand-in for the indexing of task 1.1: which entry is which."""
+    k, n = CH1_UNIT, 120
+    at = "pool.thresholds[{}]".format
+    reg.add(Task(
+        "1.1b", "counting from 0",
+        parts=(
+            Part(lambda: at(k - 1), name="unit_60", what=f"which entry holds unit {k}",
+                 choices=_options(at(k), at(k - 1), at(k + 1)),
+                 hints=(picked(at(k), f"Python counts positions from 0: position 0 holds unit 1, "
+                                      f"so unit {k} sits at position {k - 1}; `{at(k)}` is unit "
+                                      f"{k + 1}."),
+                        picked(at(k + 1), "Counting from 0 moves every unit one position "
+                                          "**down**: unit k is at position k - 1, not k + 1."))),
+            Part(lambda: at(-1), name="last_unit", what=f"which entry holds the last unit, unit {n}",
+                 choices=_options(at(n), at(-1), at(0)),
+                 hints=(picked(at(n), f"The {n} positions run from 0 to {n - 1}: there is no "
+                                      f"position {n}, and Python stops with an IndexError. The "
+                                      f"last unit is at {n - 1}, or at -1 (counting from the end)."),
+                        picked(at(0), "Position 0 is the **first** unit (the smallest threshold); "
+                                      "counting from the end starts at -1."))),
+            Part(lambda: "units 1, 2 and 3", name="first_three",
+                 what="which units `pool.thresholds[0:3]` holds",
+                 choices=_options("units 0, 1 and 2", "units 1, 2 and 3", "units 1, 2, 3 and 4"),
+                 hints=(picked("units 1, 2, 3 and 4", "A slice stops **before** its end: [0:3] is "
+                                                      "positions 0, 1 and 2, which hold units 1, "
+                                                      "2 and 3."),
+                        picked("units 0, 1 and 2", "There is no unit 0: units are counted from 1, "
+                                                   "positions from 0. Positions 0, 1 and 2 hold "
+                                                   "units 1, 2 and 3."))),
+        ),
+        why="People count units from 1, Python counts positions from 0: unit k is at position "
+            "k - 1, the last one also at -1, and a slice [a:b] stops before b. The same rule "
+            "reads every list, table row and time series of the course.",
+        hint="Position 0 holds unit 1.",
+        track="nocode", companion="1.1",
     ))

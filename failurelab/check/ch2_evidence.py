@@ -314,6 +314,7 @@ def _register_published(reg):
         parts=(
             Part(ruled_out, name="ruled_out", labels=labels, integer=True,
                  what=f"{len(CH2_CANDIDATES)} answers, True or False",
+                 choices=(("ruled out", True), ("compatible", False)),
                  hints=(same_as(lambda: 1 - ruled_out(),
                                 "Reversed: an effect size is **ruled out** when it lies "
                                 "**outside** the CI (True), and compatible when it lies inside "
@@ -329,6 +330,7 @@ def _register_published(reg):
             Part(lambda: np.array(CH2_SUPPORTED, dtype=float), name="supported",
                  labels=tuple(f"statement {i + 1}" for i in range(len(CH2_SUPPORTED))),
                  integer=True, what=f"{len(CH2_SUPPORTED)} answers, True or False",
+                 choices=(("supported", True), ("not supported", False)),
                  hints=(supported_rule,)),
         ),
         why="An interval is the set of effects the data are compatible with: here from a slight "

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .engine import Part, Task, same_as, when
+from .engine import Part, Task, picked, same_as, when
 
 CH3_SETS = ((100.0, 8, 2), (110.0, 5, 1), (120.0, 3, 0))  # task 3.1: (kg, reps, RIR)
 CH3_FORMULAS = ("Epley", "Brzycki", "Modified Epley")  # task 3.2: in this order
@@ -124,6 +124,7 @@ def register(reg):
     _register_e1rm(reg)
     _register_formulas(reg)
     _register_log(reg)
+    _register_selecting(reg)
     _register_flags(reg)
     _register_decision(reg)
 
@@ -245,6 +246,61 @@ def _register_log(reg):
     ))
 
 
+def _options(*texts):
+    """Choices whose label is their own key (the key is what ``check`` gets)."""
+    return tuple((t, t) for t in texts)
+
+
+def _register_selecting(reg):
+    """3.3b, the no-code track's stand-in for the pandas of task 3.3: which line does what."""
+    ex = CH3_EXERCISE
+    rows = f'trend[trend.exercise == "{ex}"]'
+    assign = f'trend[trend.exercise = "{ex}"]'
+    column = f'trend["{ex}"]'
+    first = "trend.iloc[0]"
+    last, past_end, best, second = ("mine.e1rm_kg.iloc[-1]", "mine.e1rm_kg.iloc[len(mine)]",
+                                    "mine.e1rm_kg.max()", "mine.e1rm_kg.iloc[1]")
+    count_ok = f'log[log.exercise == "{ex}"].failure.sum()'
+    both = "log.failure.sum()"
+    counted = f'log[log.exercise == "{ex}"].failure.count()'
+    reg.add(Task(
+        "3.3b", "selecting rows",
+        parts=(
+            Part(lambda: rows, name="rows", what=f"which line keeps the {ex} rows of `trend`",
+                 choices=_options(assign, rows, column, first),
+                 hints=(picked(assign, "One `=` gives a name a value; a comparison needs `==`. "
+                                       "Python stops with a SyntaxError."),
+                        picked(column, f"`{column}` asks for a **column** named {ex}; the "
+                                       f"exercise names are values of the column `exercise`, so "
+                                       f"keep the rows where `trend.exercise == \"{ex}\"`."),
+                        picked(first, "`.iloc[0]` is the first row of the whole table, which may "
+                                      "be another exercise."))),
+            Part(lambda: last, name="last_session",
+                 what="which gives the best e1RM of the last session (`mine`: one row per session)",
+                 choices=_options(past_end, last, best, second),
+                 hints=(picked(past_end, "Positions run from 0 to len - 1: position len(mine) "
+                                         "does not exist (IndexError). -1 counts from the end."),
+                        picked(best, "`.max()` is the best e1RM of **any** session, not of the "
+                                     "last one."),
+                        picked(second, "`.iloc[1]` is the **second** session: positions count "
+                                       "from 0."))),
+            Part(lambda: count_ok, name="failure_count",
+                 what=f"which counts the {ex} sets to failure in `log`",
+                 choices=_options(both, count_ok, counted),
+                 hints=(picked(both, f"That counts the failure sets of **both** exercises; keep "
+                                     f"the {ex} rows first."),
+                        picked(counted, "`.count()` counts every row that has a value, True or "
+                                        "False: the number of sets, not of failure sets. The sum "
+                                        "of a True/False column counts the True values."))),
+        ),
+        why="Selecting rows by a condition, then reading a position, is most of what a log "
+            "analysis does: `==` compares, `.iloc[-1]` is the last row, and the sum of a "
+            "True/False column counts the True values.",
+        hint="Keep the rows of one exercise first, then read or count.",
+        track="nocode", companion="3.3",
+    ))
+
+
 def _register_flags(reg):
     def n_flagged():
         return _per_exercise(lambda t: t["flag"].sum())
@@ -334,6 +390,7 @@ def _register_decision(reg):
             Part(lambda: np.array(CH3_SUPPORTED, dtype=float), name="supported",
                  labels=tuple(f"statement {i + 1}" for i in range(len(CH3_SUPPORTED))),
                  integer=True, what=f"{len(CH3_SUPPORTED)} answers, True or False",
+                 choices=(("supported", True), ("not supported", False)),
                  hints=_statement_hints()),
         ),
         why="A flag is a prompt to look closer, not a diagnosis: in a log, failure sets, fatigue "

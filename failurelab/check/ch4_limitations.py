@@ -159,13 +159,16 @@ def _register_claim(reg):
                         same_as(_flipped, SIGN))),
             Part(lambda: float(_row(CH4_CLAIM_ROW)[1] > 0 or _row(CH4_CLAIM_ROW)[2] < 0),
                  name="excludes_zero", integer=True, what="True or False",
+                 choices=(("excludes 0", True), ("includes 0", False)),
                  hints=(when(lambda raw, v, e: v is not None and v.size == 1 and v.item() == 1
                              and e.item() == 0,
                              "The interval runs from below 0 to above 0, so it includes 0: the "
                              "data are compatible with no difference."),)),
             Part(lambda: np.array(CH4_WRONG, dtype=float), name="wrong",
                  labels=QUESTION_KEYS, integer=True,
-                 what=f"{len(QUESTION_KEYS)} answers, True or False", hints=(wrong_rule,)),
+                 what=f"{len(QUESTION_KEYS)} answers, True or False",
+                 choices=(("contradicts the source", True), ("agrees or does not say", False)),
+                 hints=(wrong_rule,)),
         ),
         why="The claim quotes a real number, but from another comparison. For strict "
             "(momentary muscular) failure the pooled estimate is smaller and its interval "
@@ -209,7 +212,12 @@ def _register_measurement(reg):
                  hints=(same_as(lambda: _n_for(true_d()),
                                 "These are the numbers for the **true** effect; a study sees the "
                                 "measured one."),
-                        same_as(lambda: 2 * _n_for(_observed()), TOTAL))),
+                        same_as(lambda: 2 * _n_for(_observed()), TOTAL),
+                        when(lambda raw, v, e: v is not None and v.shape == e.shape
+                             and np.all(np.abs(v - e) <= 0.06 * e) and not np.all(v == e),
+                             "Close: the people needed grow with 1 / d², so a d rounded to 2 or "
+                             "3 decimals moves them by several people. Use each measured d with "
+                             "at least 4 decimals."))),
         ),
         why="Measurement error shrinks the effect a study can see, by sqrt(reliability), and the "
             "people needed grow with 1 / d^2: a noisy outcome makes a small study even weaker.",

@@ -4,7 +4,10 @@ A :class:`Registry` maps a task id to a :class:`Task`: one or more :class:`Part`
 expected-value function, a tolerance and hint rules. A hint rule is a callable
 ``rule(raw, value, expected) -> str | None`` where ``raw`` is the learner's object, ``value`` the
 answer as a float array (``None`` if it could not be read as numbers) and ``expected`` the
-expected float array; :func:`same_as` and :func:`when` build the common rules.
+expected float array; :func:`same_as` and :func:`when` build the common rules. A part answered
+by picking option keys (``Part.choices`` with text values) is judged by equality and
+:func:`picked` builds its hints. A task's ``track`` says whether the exercise notebooks check it
+or only their no-code variants (:meth:`Registry.ids`).
 :meth:`Registry.check` returns a :class:`Feedback` and never raises because of the answer.
 The chapter modules (``failurelab/check/ch*.py``) define tasks with these classes, and
 ``failurelab/check/__init__.py`` registers them.
@@ -41,6 +44,10 @@ class Part:
     integer : the numbers are counts and must match exactly.
     fraction : the numbers are fractions (0..1): adds the "percent instead of fraction" hint.
     hints : hint rules, tried in order; every rule that fires is shown.
+    choices : a part answered by picking, as ``(label, value)`` pairs: the no-code form
+        (:mod:`.nocode`) shows one menu per number. Number values (``True``/``False`` for a
+        yes-or-no answer) are judged as numbers, as before; text values (option keys such as
+        ``"a"``) are judged by equality: the answer is one key, or a list of keys, one per label.
     """
 
     expected: Callable[[], Any]
@@ -52,17 +59,30 @@ class Part:
     integer: bool = False
     fraction: bool = False
     hints: Sequence[HintRule] = ()
+    choices: Sequence[tuple[str, Any]] = ()
+
+    @property
+    def picked(self) -> bool:
+        """Is this part answered by picking option keys (text values), not numbers?"""
+        return any(isinstance(value, str) for _, value in self.choices)
 
 
 @dataclass(frozen=True)
 class Task:
-    """An exercise task: id (e.g. ``"1.3"``), short title, parts, why it matters, general hint."""
+    """An exercise task: id (e.g. ``"1.3"``), short title, parts, why it matters, general hint.
+
+    track : ``"both"`` (the exercise notebook checks it, and so does its no-code variant) or
+        ``"nocode"`` (only the no-code variant: a reasoning question with choices that stands
+        in for a code-only skill of the task ``companion``, e.g. counting from 0).
+    """
 
     id: str
     title: str
     parts: Sequence[Part]
     why: str
     hint: str = ""
+    track: str = "both"
+    companion: str = ""
 
     def __post_init__(self):
         names = [p.name for p in self.parts]
@@ -70,6 +90,11 @@ class Task:
             raise ValueError(f"task {self.id!r} has no parts")
         if len(self.parts) > 1 and (None in names or len(set(names)) != len(names)):
             raise ValueError(f"task {self.id!r}: every part of a multi-part task needs a unique name")
+        if self.track not in ("both", "nocode"):
+            raise ValueError(f"task {self.id!r}: track must be 'both' or 'nocode', not {self.track!r}")
+        if (self.track == "nocode") != bool(self.companion):
+            raise ValueError(f"task {self.id!r}: a no-code task names its companion task, and "
+                             "only a no-code task does")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,6 +128,19 @@ def when(predicate: Callable[[Any, np.ndarray | None, np.ndarray], bool], messag
 
     def rule(raw, value, expected):
         return message if predicate(raw, value, expected) else None
+
+    return rule
+
+
+def picked(key: str, message: str) -> HintRule:
+    """Hint when the learner picked option ``key`` (of a part with text ``choices``) where
+    another option is right."""
+
+    def rule(raw, value, expected):
+        got = raw if isinstance(raw, (list, tuple)) else [raw]
+        want = expected if isinstance(expected, (list, tuple)) else [expected]
+        return message if any(g == key != w for g, w in zip(got, want)
+                              if isinstance(g, str)) else None
 
     return rule
 
@@ -273,8 +311,22 @@ class Registry:
     def __contains__(self, task_id):
         return str(task_id) in self._tasks
 
-    def ids(self):
-        return list(self._tasks)
+    def ids(self, track: str = "code"):
+        """Task ids in registration order: ``"code"``, the tasks of the exercise notebooks;
+        ``"nocode"``, the tasks of their no-code variants (each no-code task right after its
+        companion); ``"all"``, every task."""
+        if track not in ("code", "nocode", "all"):
+            raise ValueError(f"track must be 'code', 'nocode' or 'all', not {track!r}")
+        if track == "code":
+            return [t for t, task in self._tasks.items() if task.track == "both"]
+        if track == "all":
+            return list(self._tasks)
+        out = []
+        for tid, task in self._tasks.items():
+            if task.track == "both":
+                out.append(tid)
+                out += [t for t, other in self._tasks.items() if other.companion == tid]
+        return out
 
     def task(self, task_id) -> Task:
         try:
@@ -298,7 +350,7 @@ class Registry:
         """Compare a learner's answer with the expected value; never raises for a wrong answer."""
         tid = str(task_id).strip()
         if tid not in self._tasks:
-            known = ", ".join(f"`{t}`" for t in self._tasks) or "none"
+            known = ", ".join(f"`{t}`" for t in self.ids()) or "none"
             return Feedback(tid, "unknown", f"There is no task {tid!r}.",
                             [f"Known tasks: {known}. Check the first argument of `check`."])
         task = self._tasks[tid]
@@ -315,12 +367,15 @@ class Registry:
                 results.append(("unanswered", ["not answered yet: replace `...` with your code."]))
                 continue
             try:
-                expected = np.asarray(self._expected(task, k), dtype=float)
+                expected = self._expected(task, k)
+                if not part.picked:
+                    expected = np.asarray(expected, dtype=float)
             except Exception as exc:  # noqa: BLE001 -- a course bug, not the answer
                 return Feedback(tid, "error", f"Task {tid} could not be checked.",
                                 [("This is a problem in the course, not in your answer: "
                                   f"{type(exc).__name__}: {exc}")])
-            results.append(_judge(part, raw, expected))
+            results.append(_judge_pick(part, raw, expected) if part.picked
+                           else _judge(part, raw, expected))
         return _combine(task, results)
 
 
@@ -374,13 +429,50 @@ def _judge(part: Part, raw, expected: np.ndarray):
         labels = list(part.labels) if len(part.labels) == expected.size else [
             f"number {i + 1}" for i in range(expected.size)]
         wrong = [lab for lab, good in zip(labels, ok.ravel()) if not good]
-        msgs.append(f"right: {int(ok.sum())} of {expected.size} numbers; not yet right: "
+        what = "answers" if part.choices else "numbers"
+        msgs.append(f"right: {int(ok.sum())} of {expected.size} {what}; not yet right: "
                     f"{', '.join(wrong)}.")
+    elif _choice_label(part, float(value)):
+        msgs.append(f"{_choice_label(part, float(value))} is not the right answer.")
     else:
         msgs.append(f"{_fmt(float(value))} is not the expected value.")
     if part.integer and np.any(np.abs(value - np.round(value)) > 1e-9):
         msgs.append("These are counts of units: whole numbers.")
     return "wrong", msgs + hints
+
+
+def _judge_pick(part: Part, raw, expected):
+    """(status, messages) for a part answered by picking option keys."""
+    keys = [value for _, value in part.choices]
+    want = list(expected) if isinstance(expected, (list, tuple)) else [expected]
+    got = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    options = ", ".join(repr(k) for k in keys)
+    hints = [f"Hint: {m}" for m in _fire(part.hints, raw, None, expected)]
+    if len(got) != len(want):
+        n = "one choice" if len(want) == 1 else f"{len(want)} choices"
+        return "invalid", [f"expected {n} (each one of {options}), got {len(got)}."]
+    unknown = [g for g in got if not (isinstance(g, str) and g in keys)]
+    if unknown:
+        return "invalid", [f"expected one of {options}, got {_describe(unknown[0])}."]
+    ok = [g == w for g, w in zip(got, want)]
+    if all(ok):
+        return "correct", []
+    if len(want) > 1:
+        labels = list(part.labels) if len(part.labels) == len(want) else [
+            f"choice {i + 1}" for i in range(len(want))]
+        wrong = ", ".join(lab for lab, good in zip(labels, ok) if not good)
+        msgs = [f"right: {sum(ok)} of {len(want)} choices; not yet right: {wrong}."]
+    else:
+        msgs = [f"{got[0]!r} is not the right choice."]
+    return "wrong", msgs + hints
+
+
+def _choice_label(part: Part, value: float) -> str:
+    """"'label' (value)" of the numeric choice equal to ``value``, or ""."""
+    for label, choice in part.choices:
+        if not isinstance(choice, str) and float(choice) == value:
+            return f"{label!r} ({choice!r})"
+    return ""
 
 
 def _hints(part: Part, raw, value, expected):
