@@ -314,15 +314,14 @@ class Student:
         """Follow the nbgitpuller link until this student's server answers it; seconds taken."""
         start = time.monotonic()
         target = f"/user/{self.name}/git-pull"
-        r = self.http.get(self.link, timeout=STEP_S)
-        git_pull_page = r.url
+        r = self.http.get(self.link, timeout=STEP_S)  # the hub starts the server, shows a wait page
+        git_pull_page = f"{self.user}/git-pull?{urlsplit(self.link).query}"  # where the link leads
         while not (urlsplit(r.url).path.startswith(target) and r.status_code == 200):
             if time.monotonic() - start > STEP_S:
                 raise TimeoutError(f"no running server after {STEP_S} s (last page {r.url})")
             if r.status_code >= 500:
                 raise RuntimeError(f"HTTP {r.status_code} from {r.url}")
-            time.sleep(POLL_S)
-            git_pull_page = f"{self.user}/git-pull?{urlsplit(self.link).query}"
+            time.sleep(POLL_S)  # poll the condition: the server answers the link's page
             r = self.http.get(git_pull_page, timeout=STEP_S)
         return time.monotonic() - start
 
