@@ -236,6 +236,28 @@ def test_cite_roles_in_course_resolve(bib):
     assert not missing, "unresolved citation keys: " + "; ".join(missing)
 
 
+def test_citations_are_links_that_match_the_bibliography():
+    """The course cites with Markdown links to the DOI (they read the same in JupyterLab,
+    RISE, the book and the decks): no Sphinx role is left, every link matches its entry."""
+    from tools import citations
+
+    assert citations.check(citations.course_files()) == []
+
+
+def test_citation_roles_become_links_with_the_entrys_label_and_doi():
+    from tools import citations
+
+    text = citations.rewrite("as {cite:t}`refalo2024` found {cite:p}`grgic2022,refalo2023`")
+    assert text == ("as [Refalo et al. (2024)](https://doi.org/10.1080/02640414.2024.2321021) found "
+                    "([Grgic et al. 2022](https://doi.org/10.1016/j.jshs.2021.01.007); "
+                    "[Refalo et al. 2023](https://doi.org/10.1007/s40279-022-01784-y))")
+    assert citations.problems(text) == []
+    wrong = "[Refalo et al. 2024](https://doi.org/10.1000/wrong)"
+    assert citations.problems(wrong) == [
+        "Refalo et al. 2024: https://doi.org/10.1000/wrong is not its entry's address"]
+    assert citations.problems("{cite:p}`x`") == ["role left: {cite:p}`x`"]
+
+
 def test_cite_regex_finds_all_role_forms():
     text = "{cite}`a` {cite:p}`b, c` {cite:t}`d` {cite:ps}`e`"
     keys = [k.strip() for m in CITE_RE.finditer(text) for k in m.group(1).split(",")]

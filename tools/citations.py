@@ -22,7 +22,8 @@ from .course import ROOT, course_notebooks
 
 BIB = ROOT / "book" / "references.bib"
 ROLE = re.compile(r"\{cite(?::([a-z]+))?\}`([^`]+)`")
-LINK = re.compile(r"\[([^\]\[]+?) \(?(\d{4}[a-z]?|n\.d\.)\)?\]\((https://doi\.org/[^)\s]+|[^)\s]*bibliography[^)\s]*|https?://[^)\s]+)\)")
+_TARGET = r"(?:[^()\s]|\([^()\s]*\))+"  # a link target; DOIs may hold balanced parentheses
+LINK = re.compile(r"\[([^\]\[]+?) \(?(\d{4}[a-z]?|n\.d\.)\)?\]\((" + _TARGET + r")\)")
 
 
 @cache
