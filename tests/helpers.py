@@ -16,6 +16,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 # sphinx-thebe's inline script is included twice, and the pydata theme logs a theme-mode
 # complaint with a fresh localStorage.
 KNOWN_JB1_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared", "Got invalid theme mode")
+PAGE_TIMEOUT_MS = 120_000
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
 GENERATED_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 
@@ -29,6 +30,9 @@ def open_page(browser, url, viewport):
     """Open url; return the page plus the failed or off-machine requests and JS errors seen while
     loading (a request to any host but this machine counts as failed, even if it succeeds)."""
     context = browser.new_context(viewport=viewport)
+    # generous for a loaded 2-core machine: waits are on conditions, so a quiet one never waits
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     failed, errors = [], []
     page.on("request", lambda r: _off_machine(r.url) and failed.append(f"{r.url} (off this machine)"))
@@ -135,7 +139,7 @@ def explorer_page(browser, explorers, tmp_path, viewport=VIEWPORTS["desktop"]):
             for i in range(len(explorers)):
                 page.wait_for_function(
                     f"document.querySelector('#x{i} .fl-explorer')?.failurelab !== undefined",
-                    timeout=30_000)
+                    timeout=PAGE_TIMEOUT_MS)
             yield page, [View(page, f"#x{i} .fl-explorer") for i in range(len(explorers))], \
                 errors + failed
         finally:

@@ -66,10 +66,9 @@ def _wait_until_rendered(page):
     if page.locator("div.fl-explorer[data-fl-id]").count():
         page.wait_for_function(
             "() => [...document.querySelectorAll('div.fl-explorer[data-fl-id]')].every(el => el.failurelab)",
-            timeout=30_000,
         )
     if page.locator(".math").count():
-        page.locator("mjx-container >> visible=true").first.wait_for(timeout=30_000)
+        page.locator("mjx-container >> visible=true").first.wait_for()
     page.wait_for_load_state("networkidle")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 

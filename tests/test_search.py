@@ -11,7 +11,7 @@ import re
 from urllib.parse import quote_plus
 
 import pytest
-from helpers import VIEWPORTS, book_pages, open_page
+from helpers import PAGE_TIMEOUT_MS, VIEWPORTS, book_pages, open_page
 
 # query -> (page that must be among the first results, text its <h1> contains)
 QUERIES = {
@@ -29,7 +29,7 @@ def search(page, site_url, query):
     page.wait_for_function(
         "() => { const s = document.querySelector('#search-results .search-summary');"
         " return s && /Search finished|did not match/.test(s.textContent); }",
-        timeout=30_000,
+        timeout=PAGE_TIMEOUT_MS,
     )
     summary = page.inner_text("#search-results .search-summary")
     hrefs = page.eval_on_selector_all(RESULT_LINKS, "as => as.map(a => a.getAttribute('href'))")
@@ -73,11 +73,11 @@ def test_search_box_from_a_page(browser, site, viewport):
         else:
             page.locator(".search-button__button >> visible=true").first.click()
         box = page.locator("#pst-search-dialog input[name='q']")
-        box.wait_for(state="visible", timeout=10_000)
+        box.wait_for(state="visible")
         box.fill("Hedges")
         box.press("Enter")
-        page.wait_for_url(re.compile(r"search\.html\?q=Hedges"), timeout=20_000)
-        page.wait_for_selector(RESULT_LINKS, timeout=30_000)
+        page.wait_for_url(re.compile(r"search\.html\?q=Hedges"))
+        page.wait_for_selector(RESULT_LINKS)
         hrefs = page.eval_on_selector_all(RESULT_LINKS, "as => as.map(a => a.getAttribute('href'))")
         assert any(h.startswith(QUERIES["Hedges"][0]) for h in hrefs), hrefs
     finally:

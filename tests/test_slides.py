@@ -142,7 +142,7 @@ def _open_deck(browser, url, origin):
     # reveal.js is an AMD module here (the template loads it with require.js): fetch the instance
     load = "require([" + json.dumps(REVEAL) + "], R => { window.Reveal = R; ok(); }, fail)"
     page.evaluate(f"() => new Promise((ok, fail) => {load})")
-    page.wait_for_function("() => window.Reveal.isReady()", timeout=20_000)
+    page.wait_for_function("() => window.Reveal.isReady()", timeout=120_000)
     return context, page, failed, foreign, errors
 
 
@@ -189,7 +189,7 @@ def test_deck_runs_offline_and_reads_from_the_back_of_the_room(browser, exported
     try:
         assert page.evaluate("() => Reveal.getTotalSlides()") == len(deck.slides)
         page.wait_for_function("() => [...document.querySelectorAll('.reveal .fl-explorer')]"
-                               ".every(el => el.failurelab)", timeout=30_000)
+                               ".every(el => el.failurelab)", timeout=120_000)
         for i, slide in enumerate(deck.slides):
             page.evaluate(f"() => Reveal.slide({i})")
             page.wait_for_function("(i) => Reveal.getIndices().h === i", arg=i)

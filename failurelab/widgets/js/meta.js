@@ -209,7 +209,8 @@ function table(s, data) {
   const label = escapeHtml(data.method_labels[p.method]);
   const style = "<style>.fl-meta-table th,.fl-meta-table td{padding:1px 12px 1px 0;text-align:right;" +
     "font-variant-numeric:tabular-nums;white-space:nowrap}.fl-meta-table th[scope=row],.fl-meta-table th:first-child{text-align:left}</style>";
-  return `${style}<div class="fl-meta-table" style="max-height:17em;overflow:auto;font-size:13px">` +
+  // a scrolled region a keyboard can reach (tabindex) and a screen reader can name
+  return `${style}<div class="fl-meta-table" tabindex="0" role="region" aria-label="Studies in the pool" style="max-height:17em;overflow:auto;font-size:13px">` +
     '<table style="border-collapse:collapse"><caption style="text-align:left;font-weight:600">' +
     "The synthetic studies and their weights</caption>" +
     '<thead><tr><th scope="col">Study</th><th scope="col">n/group</th><th scope="col">g (95 % CI)</th>' +
