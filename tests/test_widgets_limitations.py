@@ -14,8 +14,8 @@ from statsmodels.stats.power import TTestIndPower
 
 from failurelab import effect_sizes as es
 from failurelab import studies as st
+from failurelab.widgets.base import B64
 from failurelab.widgets.limitations import (
-    _B64,
     DESIGN_ERRORS,
     DESIGN_NS,
     DESIGN_WEEKS,
@@ -180,7 +180,7 @@ def _fmt(x):
 
 # -- the grids the browser views draw from ---------------------------------------------------
 
-_VALUE = {c: i for i, c in enumerate(_B64)}
+_VALUE = {c: i for i, c in enumerate(B64)}
 
 
 def unpack(text, width):

@@ -12,8 +12,8 @@ from helpers import assert_refuses
 
 from failurelab import effect_sizes as es
 from failurelab import responses as rs
+from failurelab.widgets.base import B64
 from failurelab.widgets.responses import (
-    _B64,
     INDIVIDUAL_NS,
     INDIVIDUAL_SD_NOISES,
     INDIVIDUAL_SD_RESPONSES,
@@ -131,7 +131,7 @@ def test_volume_confounding_explorer_updates_readout_and_refuses():
 
 # -- the grids the browser views draw from ---------------------------------------------------
 
-_VALUE = {c: i for i, c in enumerate(_B64)}
+_VALUE = {c: i for i, c in enumerate(B64)}
 
 
 def counts_of(code, width, bins):

@@ -12,6 +12,7 @@ chapter modules import them from here, never from each other.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -24,7 +25,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from ..validation import choice, fail, real, whole
+from ..validation import choice, fail, real, shown, whole
 
 MINUS = "\u2212"
 
@@ -80,6 +81,68 @@ def _signed(x, places=2):
 def _pct(fraction):
     """A share as a percentage with a no-break space ("30\u00a0%"), as plots.describe wants."""
     return f"{100 * fraction:.0f}\u00a0%"
+
+
+# -- data for the views: exact numbers and compact grids (decoded in js/explorer.js) -----------
+
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def pack_f64(values):
+    """Numbers as little-endian float64 bytes in base64: exact (JSON's decimals would round
+    them) and smaller than decimals. The views decode them with ``f64()``."""
+    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
+
+
+def pack_digits(values, width=2):
+    """Whole numbers from 0 to 64**width - 1 as ``width`` base-64 digits each (``unpack`` in
+    the views): a histogram as text a third the size of a JSON list."""
+    out = []
+    for v in values:
+        v = int(v)
+        if not 0 <= v < 64**width:
+            raise ValueError(f"{v} does not fit in {width} base-64 digits")
+        out.append("".join(B64[(v >> 6 * (width - 1 - k)) & 63] for k in range(width)))
+    return "".join(out)
+
+
+def pack_histogram(counts, width):
+    """A histogram as its first non-empty bin, then the counts up to its last non-empty bin."""
+    nz = np.flatnonzero(counts)
+    return pack_digits([nz[0], *counts[nz[0]:nz[-1] + 1]], width) if nz.size else ""
+
+
+def digits_for(top):
+    """Base-64 digits that hold every whole number up to ``top``."""
+    width = 1
+    while 64**width <= top:
+        width += 1
+    return max(width, 2)
+
+
+def shortest(x, *shows, low=3):
+    """``x`` with the fewest significant digits (at least ``low``) that every formatter in
+    ``shows`` still prints as it prints ``x``: a small spec whose sentences stay exact."""
+    if x is None:
+        return None
+    want = [show(x) for show in shows]
+    for places in range(low, 11):
+        y = float(f"{x:.{places}g}")
+        if all(show(y) == w for show, w in zip(shows, want)):
+            return y
+    raise ValueError(f"{x!r} needs more than 10 digits to print the same")  # never seen
+
+
+def check_steps(explorer, params):
+    """Refuse a value between a range control's steps: a view shows precomputed values only."""
+    for name, value in params.items():
+        control = explorer.controls.get(name)
+        if control is not None and control.kind == "range":
+            steps = (value - control.min) / control.step
+            if abs(steps - round(steps)) > 1e-6:
+                fail(f"{name} moves in steps of {control.step:g} from {control.min:g} in this "
+                     f"explorer (its values are precomputed), got {shown(value)}")
+    return params
 
 
 # -- controls ---------------------------------------------------------------------------------
@@ -298,10 +361,16 @@ class Explorer:
                 f'<script type="application/json">{spec}</script>'
                 f'<script type="module">{code}</script>')
 
+    @property
+    def live_view(self):
+        """What a running kernel displays: the widget (an explorer may wrap it, e.g. with an
+        upload button)."""
+        return self.widget
+
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        """The live widget where a kernel is, the self-contained HTML everywhere else, and a
+        """The live view where a kernel is, the self-contained HTML everywhere else, and a
         plain-text fallback that says what to do."""
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        bundle = self.live_view._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
         if isinstance(bundle, tuple):
             bundle = bundle[0]
         bundle = dict(bundle or {})

@@ -10,7 +10,6 @@ simulated studies are seeded and labelled synthetic. Sign convention: positive f
 
 from __future__ import annotations
 
-import base64
 import math
 from functools import lru_cache
 
@@ -29,28 +28,15 @@ from .base import (
     _signed,
     _value,
     button,
+    check_steps,
     dropdown,
+    pack_f64,
     slider,
 )
 
 #: Illustrative SDs for the "in your units" panel (not data: learners type theirs).
 EXAMPLE_SD_THICKNESS_MM = 2.0
 EXAMPLE_SD_1RM_KG = 10.0
-
-
-def _f64(values):
-    """Numbers as little-endian float64 bytes in base64: exact (JSON's decimals would round
-    them) and smaller than decimals. The views decode them with ``f64()``."""
-    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
-
-
-def _on_step(name, value, control):
-    """Refuse a value between a slider's steps (the view cannot show it)."""
-    steps = (value - control.min) / control.step
-    if abs(steps - round(steps)) > 1e-6:
-        raise ValueError(f"{name} moves in steps of {control.step:g} in this explorer, "
-                         f"got {value!r}")
-    return value
 
 
 # -- 2.1 what a d looks like ---------------------------------------------------------------------
@@ -247,9 +233,9 @@ class CIExplorer(Explorer):
             (self.N_MAX, self.replications, 2))  # as _replications: its first n rows
         return dict(
             replications=self.replications, n_max=self.N_MAX,
-            draws=_f64(draws.ravel()), z=_f64([stats.norm.isf(0.025)]),
-            J=_f64([es.correction_factor(2 * n - 2) for n in slider_ns]), j_from=5,
-            ns=ns.tolist(), t_crit=_f64(stats.t.isf(0.025, 2 * ns - 2)),
+            draws=pack_f64(draws.ravel()), z=pack_f64([stats.norm.isf(0.025)]),
+            J=pack_f64([es.correction_factor(2 * n - 2) for n in slider_ns]), j_from=5,
+            ns=ns.tolist(), t_crit=pack_f64(stats.t.isf(0.025, 2 * ns - 2)),
             n_grid=N_GRID.astype(int).tolist(), n_axis=list(N_AXIS), ci_xlim=list(CI_XLIM),
             n_for_80={f"{d:.2f}": _n_for_80(d) for d in ds})
 
@@ -381,7 +367,7 @@ class MetaExplorer(Explorer):
 
     def compute(self, k, n, true_effect, tau, method):
         _check_controls(self, dict(k=k, n=n, true_effect=true_effect, tau=tau))
-        _on_step("n", n, self.controls["n"])
+        check_steps(self, dict(n=n))
         return meta_state(k, n, true_effect, tau, method, self.seed)
 
     def data(self):
@@ -389,13 +375,13 @@ class MetaExplorer(Explorer):
         studies, sizes = {}, set()
         for n in range(int(control.min), int(control.max) + 1, N_STEP):
             n_i, z, a, b = _standard_studies(n, self.seed)
-            studies[str(n)] = dict(n_range=list(_n_range(n)), n_i=n_i.tolist(), z=_f64(z),
-                                   a=_f64(a), b=_f64(b))
+            studies[str(n)] = dict(n_range=list(_n_range(n)), n_i=n_i.tolist(), z=pack_f64(z),
+                                   a=pack_f64(a), b=pack_f64(b))
             sizes.update(n_i.tolist())
         j_from, j_to = min(sizes), max(sizes)
         return dict(studies=studies, j_from=j_from,
-                    J=_f64([es.correction_factor(2 * m - 2) for m in range(j_from, j_to + 1)]),
-                    z=_f64([stats.norm.isf(0.025)]), k_max=K_MAX, k_labels=K_LABELS,
+                    J=pack_f64([es.correction_factor(2 * m - 2) for m in range(j_from, j_to + 1)]),
+                    z=pack_f64([stats.norm.isf(0.025)]), k_max=K_MAX, k_labels=K_LABELS,
                     x_lim=list(X_LIM), method_labels=METHOD_LABELS)
 
     def describe(self, s):

@@ -23,8 +23,20 @@ from scipy import stats
 
 from .. import effect_sizes as es
 from .. import studies as st
-from ..validation import fail, shown
-from .base import Explorer, _check_controls, _num, _pct, _value, dropdown, slider
+from .base import (
+    Explorer,
+    _check_controls,
+    _num,
+    _pct,
+    _value,
+    check_steps,
+    digits_for,
+    dropdown,
+    pack_digits,
+    pack_histogram,
+    shortest,
+    slider,
+)
 
 SYNTHETIC = "synthetic studies, simulated \u2014 not data"
 
@@ -59,76 +71,9 @@ def _need_text(n80):
     return "no n (true effect 0)" if n80 is None else f"{n80:,} per group"
 
 
-def _curve(d, grid):
-    """Analytic power (statsmodels TTestIndPower) of d over an n grid, read-only."""
-    p = es.power(d, np.array(grid, dtype=float))
-    p.flags.writeable = False
-    return p
-
-
-def _article(number):
-    return "an" if str(number).startswith("8") or number in (11, 18) else "a"
-
-
-def _need_text(n80):
-    return "no n (true effect 0)" if n80 is None else f"{n80:,} per group"
-
-
 # -- grids for the views ----------------------------------------------------------------------
 
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 CURVE_TOP = 4095  # analytic power curves travel as whole numbers 0..4095 (two base-64 digits)
-
-
-def _pack(values, width=2):
-    """Whole numbers from 0 to 64**width - 1 as ``width`` base-64 digits each (``unpack`` in
-    the views): a histogram as text a third the size of a JSON list."""
-    out = []
-    for v in values:
-        v = int(v)
-        if not 0 <= v < 64**width:
-            raise ValueError(f"{v} does not fit in {width} base-64 digits")
-        out.append("".join(_B64[(v >> 6 * (width - 1 - k)) & 63] for k in range(width)))
-    return "".join(out)
-
-
-def _pack_hist(counts, width):
-    """A histogram as its first non-empty bin, then the counts up to its last non-empty bin."""
-    nz = np.flatnonzero(counts)
-    return _pack([nz[0], *counts[nz[0]:nz[-1] + 1]], width) if nz.size else ""
-
-
-def _digits(top):
-    """Base-64 digits that hold every whole number up to ``top``."""
-    width = 1
-    while 64**width <= top:
-        width += 1
-    return max(width, 2)
-
-
-def _short(x, *shows, low=3):
-    """``x`` with the fewest significant digits (at least ``low``) that every formatter in
-    ``shows`` still prints as it prints ``x``: a small spec whose sentences stay exact."""
-    if x is None:
-        return None
-    want = [show(x) for show in shows]
-    for places in range(low, 11):
-        y = float(f"{x:.{places}g}")
-        if all(show(y) == w for show, w in zip(shows, want)):
-            return y
-    raise ValueError(f"{x!r} needs more than 10 digits to print the same")  # never seen
-
-
-def _on_steps(explorer, params):
-    """Refuse a value between a range control's steps: a view shows precomputed values only."""
-    for name, value in params.items():
-        control = explorer.controls.get(name)
-        if control is not None and control.kind == "range":
-            steps = (value - control.min) / control.step
-            if abs(steps - round(steps)) > 1e-6:
-                fail(f"{name} moves in steps of {control.step:g} from {control.min:g} in this "
-                     f"explorer (its values are precomputed), got {shown(value)}")
-    return params
 
 
 def _replicate(n, error_sds, effects, replications, seed, alpha=0.05, full=True):
@@ -232,7 +177,7 @@ def design_grid(replications=2000, seed=41):
                 rels.append(rel)
             row.append(sds.index(sd))
         s_index.append(row)
-    width = _digits(replications)
+    width = digits_for(replications)
     lo, hi = G_BINS[0], G_BINS[-1]
     sims, mixed = [], []
     for n in DESIGN_NS:
@@ -253,10 +198,10 @@ def design_grid(replications=2000, seed=41):
                     raise RuntimeError(f"significance is not a band of g at n = {n}")
                 same = ss & (np.sign(gs) == np.sign(d))
                 mean_sig = float(gs[same].mean()) if same.any() else None
-                sims.append([_pack_hist(total, width), int(hist_sig[edges[0]]),
+                sims.append([pack_histogram(total, width), int(hist_sig[edges[0]]),
                              int(hist_sig[edges[1]]),
-                             _short(mean_sig, _num, lambda m, d=d: f"{m / d:.1f}" if d else ""),
-                             _short(float(np.mean(ci_width[si, di])), _num)])
+                             shortest(mean_sig, _num, lambda m, d=d: f"{m / d:.1f}" if d else ""),
+                             shortest(float(np.mean(ci_width[si, di])), _num)])
     analytic = []
     for si, rel in enumerate(rels):
         for d in EFFECTS:
@@ -264,8 +209,8 @@ def design_grid(replications=2000, seed=41):
             power = es.power(observed, np.array(DESIGN_NS, dtype=float))
             curve = es.power(observed, np.array(N_CURVE, dtype=float))
             analytic.append([
-                _n_for_80(observed), _pack(np.round(curve * CURVE_TOP)),
-                [_short(float(p), _pct,
+                _n_for_80(observed), pack_digits(np.round(curve * CURVE_TOP)),
+                [shortest(float(p), _pct,
                         lambda p: f"{100 * math.sqrt(p * (1 - p) / replications):.1f}")
                  for p in power]])
     return dict(label=SYNTHETIC, replications=replications, reference_weeks=st.REFERENCE_WEEKS,
@@ -295,7 +240,7 @@ class StudyDesignExplorer(Explorer):
         super().__init__()
 
     def compute(self, weeks, n, true_effect, error_ratio):
-        _on_steps(self, _check_controls(self, dict(weeks=weeks, true_effect=true_effect,
+        check_steps(self, _check_controls(self, dict(weeks=weeks, true_effect=true_effect,
                                                    error_ratio=error_ratio)))
         return design_state(weeks, n, true_effect, error_ratio, self.replications, self.seed)
 
@@ -375,16 +320,16 @@ def measurement_grid(replications=2000, seed=42):
     at each reliability of CURVE_RELS (the curve; its last value is a perfect measurement);
     ``n_for_80[effect index]``: n per group for 80 % power at each reliability."""
     sds = [st.error_sd_for(r) for r in MEASUREMENT_RELS]
-    width = _digits(replications)
+    width = digits_for(replications)
     significant = [[] for _ in EFFECTS]
     for n in MEASUREMENT_NS:
         _, _, sig = _replicate(n, sds, EFFECTS, replications, seed, full=False)
         counts = sig.sum(axis=-1)  # (reliability, effect)
         for di in range(len(EFFECTS)):
-            significant[di].append(_pack(counts[:, di], width))
+            significant[di].append(pack_digits(counts[:, di], width))
     observed = np.array([[d * math.sqrt(r) for r in CURVE_RELS] for d in EFFECTS])
     power = es.power(observed[:, None, :], np.array(MEASUREMENT_NS, dtype=float)[None, :, None])
-    power = [[[_short(float(p), _pct) for p in row] for row in rows] for rows in power]
+    power = [[[shortest(float(p), _pct) for p in row] for row in rows] for rows in power]
     n_for_80 = [[_n_for_80(d * math.sqrt(r)) for r in MEASUREMENT_RELS] for d in EFFECTS]
     return dict(label=SYNTHETIC, replications=replications, reliabilities=MEASUREMENT_RELS,
                 curve_reliabilities=CURVE_RELS, effects=EFFECTS, ns=MEASUREMENT_NS,
@@ -409,7 +354,7 @@ class MeasurementErrorExplorer(Explorer):
         super().__init__()
 
     def compute(self, reliability, true_effect, n):
-        _on_steps(self, _check_controls(self, dict(reliability=reliability,
+        check_steps(self, _check_controls(self, dict(reliability=reliability,
                                                    true_effect=true_effect, n=n)))
         return measurement_state(reliability, true_effect, n, self.replications, self.seed)
 

@@ -260,15 +260,9 @@ class LogExplorer(Explorer):
                 self.message_box, self.widget])
         return self._box
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        bundle = self.box._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["text/html"] = self.html()
-        bundle["text/plain"] = (f"{type(self).__name__}: run this cell (or Run > Run All Cells) "
-                                "to start the explorer.")
-        return bundle
+    @property
+    def live_view(self):
+        return self.box
 
     def refresh_view(self):
         """Send the new log (spec) and the control values to the live view in one message."""

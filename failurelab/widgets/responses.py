@@ -33,8 +33,19 @@ from ..responses import (
     simulate_individual_responses,
     simulate_volume_confounding,
 )
-from ..validation import fail, shown
-from .base import MINUS, Explorer, _check_controls, _num, _pct, _signed, slider
+from .base import (
+    MINUS,
+    Explorer,
+    _check_controls,
+    _num,
+    _pct,
+    _signed,
+    check_steps,
+    digits_for,
+    pack_histogram,
+    shortest,
+    slider,
+)
 
 SIM_LABEL = "synthetic trials; the SDs are assumptions"
 
@@ -54,56 +65,6 @@ def _plain(x, places=2):
 
 # -- grids for the views (as in limitations.py: modules share helpers only through base) ------
 
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-
-
-def _pack(values, width=2):
-    """Whole numbers from 0 to 64**width - 1 as ``width`` base-64 digits each (``unpack`` in
-    the views): a histogram as text a third the size of a JSON list."""
-    out = []
-    for v in values:
-        v = int(v)
-        if not 0 <= v < 64**width:
-            raise ValueError(f"{v} does not fit in {width} base-64 digits")
-        out.append("".join(_B64[(v >> 6 * (width - 1 - k)) & 63] for k in range(width)))
-    return "".join(out)
-
-
-def _pack_hist(counts, width):
-    """A histogram as its first non-empty bin, then the counts up to its last non-empty bin."""
-    nz = np.flatnonzero(counts)
-    return _pack([nz[0], *counts[nz[0]:nz[-1] + 1]], width) if nz.size else ""
-
-
-def _digits(top):
-    """Base-64 digits that hold every whole number up to ``top``."""
-    width = 1
-    while 64**width <= top:
-        width += 1
-    return max(width, 2)
-
-
-def _short(x, *shows, low=3):
-    """``x`` with the fewest significant digits (at least ``low``) that every formatter in
-    ``shows`` still prints as it prints ``x``: a small spec whose sentences stay exact."""
-    want = [show(x) for show in shows]
-    for places in range(low, 11):
-        y = float(f"{x:.{places}g}")
-        if all(show(y) == w for show, w in zip(shows, want)):
-            return y
-    raise ValueError(f"{x!r} needs more than 10 digits to print the same")  # never seen
-
-
-def _on_steps(explorer, params):
-    """Refuse a value between a range control's steps: a view shows precomputed values only."""
-    for name, value in params.items():
-        control = explorer.controls.get(name)
-        if control is not None and control.kind == "range":
-            steps = (value - control.min) / control.step
-            if abs(steps - round(steps)) > 1e-6:
-                fail(f"{name} moves in steps of {control.step:g} from {control.min:g} in this "
-                     f"explorer (its values are precomputed), got {shown(value)}")
-    return params
 
 
 def _significant(t, df, alpha):
@@ -178,7 +139,7 @@ def individual_grid(sd_common=1.0, mean_control=1.8, mean_effect=0.0, trials=200
     sr = np.array(INDIVIDUAL_SD_RESPONSES)[:, None, None]
     sn = np.array(INDIVIDUAL_SD_NOISES)[None, :, None]
     c = sd_common
-    width = _digits(trials)
+    width = digits_for(trials)
     sims = []
     for n in INDIVIDUAL_NS:
         x = z[:, :, :n]
@@ -195,8 +156,8 @@ def individual_grid(sd_common=1.0, mean_control=1.8, mean_effect=0.0, trials=200
         for a in range(len(INDIVIDUAL_SD_RESPONSES)):
             for b in range(len(INDIVIDUAL_SD_NOISES)):
                 counts = np.histogram(np.clip(sd_ir[a, b], lo, hi), bins=SD_IR_EDGES)[0]
-                sims.append([_pack_hist(counts, width), _short(float(p10[a, b]), _plain),
-                             _short(float(p90[a, b]), _plain), int(negative[a, b])])
+                sims.append([pack_histogram(counts, width), shortest(float(p10[a, b]), _plain),
+                             shortest(float(p90[a, b]), _plain), int(negative[a, b])])
     draws = [",".join(repr(float(v)) for v in z[k, 0]) for k in range(5)]
     return dict(label=SIM_LABEL, trials=trials, sd_common=sd_common, mean_control=mean_control,
                 mean_effect=mean_effect, sd_responses=INDIVIDUAL_SD_RESPONSES,
@@ -229,7 +190,7 @@ class IndividualResponsesExplorer(Explorer):
         super().__init__()
 
     def compute(self, sd_response, sd_noise, n, threshold):
-        _on_steps(self, _check_controls(self, dict(sd_response=sd_response, sd_noise=sd_noise,
+        check_steps(self, _check_controls(self, dict(sd_response=sd_response, sd_noise=sd_noise,
                                                    n=n, threshold=threshold)))
         return individual_responses_state(sd_response, sd_noise, n, threshold, **self.fixed)
 
@@ -339,7 +300,7 @@ def volume_grid(sets_nonfailure=12.0, sd_sets=1.0, trials=2000, seed=44, alpha=0
               for direct in VOLUME_DIRECT] for bi, b in enumerate(VOLUME_GAINS)]
     equated = [[key(bi, direct, (snf, direct)) for direct in VOLUME_DIRECT]
                for bi in range(len(VOLUME_GAINS))]
-    width = _digits(trials)
+    width = digits_for(trials)
     lo, hi = G_EDGES[0] + 1e-9, G_EDGES[-1] - 1e-9
     sims = []
     for n in VOLUME_NS:
@@ -360,14 +321,14 @@ def volume_grid(sets_nonfailure=12.0, sd_sets=1.0, trials=2000, seed=44, alpha=0
             g = J * diff / sd_pooled
             for row, k in enumerate(ks):
                 counts = np.histogram(np.clip(g[row], lo, hi), bins=G_EDGES)[0]
-                rows[k] = [_pack_hist(counts, width), _short(float(g[row].mean()), _plain),
+                rows[k] = [pack_histogram(counts, width), shortest(float(g[row].mean()), _plain),
                            int((sig[row] & (diff[row] > 0)).sum()),
                            int((sig[row] & (diff[row] < 0)).sum())]
         sims.extend(rows)
     expected = np.array([expected_volume_smd(snf, sf, VOLUME_GAINS[bi], direct, s)
                          for bi, _, (sf, direct) in keys])
     power = es.power(expected[:, None], np.array(VOLUME_NS, dtype=float)[None, :], alpha)
-    powers = [[_short(float(p), _pct) for p in row] for row in power]
+    powers = [[shortest(float(p), _pct) for p in row] for row in power]
     return dict(label=SIM_LABEL, trials=trials, sets_nonfailure=snf, sd_sets=s, alpha=alpha,
                 sets=VOLUME_SETS, gains=VOLUME_GAINS, directs=VOLUME_DIRECT, ns=VOLUME_NS,
                 edges=[float(G_EDGES[0]), 0.1, len(G_EDGES) - 1], top=G_TOP,
@@ -400,7 +361,7 @@ class VolumeConfoundingExplorer(Explorer):
         super().__init__()
 
     def compute(self, sets_failure, gain_per_set, direct_effect, n):
-        _on_steps(self, _check_controls(self, dict(sets_failure=sets_failure,
+        check_steps(self, _check_controls(self, dict(sets_failure=sets_failure,
                                                    gain_per_set=gain_per_set,
                                                    direct_effect=direct_effect, n=n)))
         return volume_confounding_state(sets_failure, gain_per_set, direct_effect, n,

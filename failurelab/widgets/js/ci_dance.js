@@ -4,78 +4,8 @@
 // study": new, unseeded studies simulated here, each with its t-based 95 % CI.
 // Reference: failurelab.widgets.evidence.ci_state / CIExplorer.describe.
 
-// -- the normal distribution (the same code is in effect_size.js and ci_dance.js) -------------
-const SQRT_2PI = Math.sqrt(2 * Math.PI);
-const normalPdf = (x) => Math.exp(-0.5 * x * x) / SQRT_2PI;
-
-function normalCdf(x) {
-  // Phi(x), absolute error below 1e-15: Marsaglia's series (2004, J Stat Softw 11(4)), whose
-  // terms are all positive, for |x| < 3; beyond, Laplace's continued fraction for the tail
-  if (Number.isNaN(x)) return NaN;
-  const a = Math.abs(x);
-  if (a < 3) {
-    const a2 = a * a;
-    let term = a; let sum = a;
-    for (let i = 3; i < 200; i += 2) {
-      term *= a2 / i;
-      const next = sum + term;
-      if (next === sum) break;
-      sum = next;
-    }
-    const half = normalPdf(a) * sum;  // Phi(a) - 1/2
-    return x >= 0 ? 0.5 + half : 0.5 - half;
-  }
-  let tail = 0;  // Phi(-a) = phi(a) / (a + 1/(a + 2/(a + 3/(a + ...))))
-  if (a < 40) {
-    let f = a;
-    // terms for a relative error below 1e-15 (checked against 400 terms)
-    const terms = a < 4 ? 50 : a < 5 ? 30 : a < 6 ? 25 : a < 8 ? 20 : a < 10 ? 16 : a < 15 ? 12 : 8;
-    for (let k = terms; k >= 1; k--) f = a + k / f;
-    tail = normalPdf(a) / f;
-  }
-  return x >= 0 ? 1 - tail : tail;
-}
-
-function normalQuantile(p) {
-  // Acklam's rational approximation (relative error 1.2e-9), then Halley steps on normalCdf
-  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
-  const a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-    1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
-  const b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-    6.680131188771972e+01, -1.328068155288572e+01];
-  const c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-    -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
-  const d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-    3.754408661907416e+00];
-  const tail = (q) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  let x;
-  if (p < 0.02425) x = tail(Math.sqrt(-2 * Math.log(p)));
-  else if (p > 1 - 0.02425) x = -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  else {
-    const q = p - 0.5; const r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-      (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  }
-  for (let i = 0; i < 3; i++) {
-    const e = normalCdf(x) - p;
-    if (e === 0) break;
-    const u = e / normalPdf(x);
-    x -= u / (1 + (x * u) / 2);
-  }
-  return x;
-}
-
 // -- data from Python -------------------------------------------------------------------------
 
-function f64(text) {
-  // little-endian float64 values in base64 (evidence._f64): exact numbers
-  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  const out = new Float64Array(bytes.length / 8);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
-  return out;
-}
 
 const decodedData = new WeakMap();
 

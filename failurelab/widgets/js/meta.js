@@ -3,14 +3,6 @@
 // Laird or REML (Fisher scoring), ported from failurelab.meta.pool (test "z", default PI).
 // Reference: failurelab.widgets.evidence.meta_state / MetaExplorer.describe.
 
-function f64(text) {
-  // little-endian float64 values in base64 (evidence._f64): exact numbers
-  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  const out = new Float64Array(bytes.length / 8);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
-  return out;
-}
 
 const decodedData = new WeakMap();
 
@@ -27,12 +19,6 @@ function decode(data) {
   return m;
 }
 
-// Python's f"{x:.2f}" keeps the minus of a negative number that rounds to zero ("\u22120.00"), and
-// so does this view (explorer.js's num drops it): a bound just below zero is not printed as zero
-const pyNum = (x, places = 2) => {
-  const text = num(x, places);
-  return x < 0 && !text.startsWith(MINUS) ? MINUS + text : text;
-};
 
 // -- failurelab.meta, ported -----------------------------------------------------------------
 

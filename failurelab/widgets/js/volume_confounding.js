@@ -5,26 +5,6 @@
 // power from the same grid.
 // Reference: failurelab.widgets.responses.volume_confounding_state / .describe.
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_VALUE = Object.fromEntries([...B64].map((c, i) => [c, i]));
-
-function unpack(text, width) {  // as responses._pack: `width` base-64 digits per number
-  const out = [];
-  for (let i = 0; i < text.length; i += width) {
-    let v = 0;
-    for (let k = 0; k < width; k++) v = v * 64 + B64_VALUE[text[i + k]];
-    out.push(v);
-  }
-  return out;
-}
-
-const commas = (k) => String(k).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-function position(values, value, name) {
-  const i = values.findIndex((v) => Math.abs(v - value) < 1e-9);
-  if (i < 0) throw new InputError(`${name} must be one of ${values.join(", ")}, got ${value}`);
-  return i;
-}
 
 const explorer = {
   update(params, data) {
