@@ -1,7 +1,7 @@
 """``lite``: build a JupyterLite site of the course (zero install: Python runs in the reader's browser).
 
-The site holds ``chapters/``, ``exercises/`` (with the learner copies) and ``data/`` at the same
-paths as the repository, so the book's JupyterLite launch button (``launch_buttons.jupyterlite_url``
+The site holds ``chapters/``, ``exercises/`` (with the learner copies), ``data/`` and the
+answer page (``book/answer.ipynb``) at the same paths as the repository, so the book's JupyterLite launch button (``launch_buttons.jupyterlite_url``
 in ``_config.yml``) opens the page's own notebook, plus a ``failurelab`` wheel built from this
 checkout, which each notebook's bootstrap cell installs with ``piplite``.
 
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .course import LITE_PACKAGES, ROOT, pinned_versions
+from .course import LITE_PACKAGES, ROOT, course_notebooks, pinned_versions
 
 CONTENT_DIRS = ("chapters", "exercises", "data")
 DEFAULT_OUTPUT = ROOT / "_build" / "html" / "lite"
@@ -62,6 +62,11 @@ def build(output=DEFAULT_OUTPUT, root=ROOT):
         content = tmp / "content"
         for name in CONTENT_DIRS:
             shutil.copytree(root / name, content / name, ignore=_IGNORE)
+        for path in course_notebooks(root):  # notebooks outside those folders: the answer page
+            target = content / path.relative_to(root)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
         source = tmp / "source"  # build from a copy: setuptools writes build/ into the source
         shutil.copytree(root / "failurelab", source / "failurelab", ignore=_IGNORE)
         for name in ("pyproject.toml", "README.md", "LICENSE"):
