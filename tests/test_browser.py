@@ -152,6 +152,20 @@ def test_every_explorer_control_responds_without_a_kernel(browser, site, name):
         context.close()
 
 
+def test_no_page_scrolls_sideways_on_a_phone(browser, site, built_book):
+    """Every page of the book at 390 px: nothing wider than the screen."""
+    wide = []
+    for rel in book_pages(built_book.html):
+        context, page, _failed, _errors = open_page(browser, f"{site}/{rel}", VIEWPORTS["phone"])
+        try:
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 1:
+                wide.append(f"{rel}: {overflow} px")
+        finally:
+            context.close()
+    assert wide == []
+
+
 ANSWER_WORDS = 450  # budget for the answer page (the book's first page)
 FIGURE_TEXT_PX = 10  # the smallest figure text a phone must render
 # The rendered size of a figure's smallest text: figures are drawn at 100 dpi, so an 11 pt

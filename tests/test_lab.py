@@ -530,11 +530,13 @@ def test_lab_extensions_are_all_compatible_and_rise_is_enabled():
     assert not re.search(r"\bX\b|incompatible|error", listing, re.IGNORECASE), listing
 
 
-def test_rise_presents_a_lecture_deck_with_a_live_explorer(browser, lab):
-    """jupyterlab-rise's slideshow of the session-1 deck notebook: one reveal.js section per
-    slide, and on the explorer's slide the saved view responds to the keyboard, no kernel run."""
+@pytest.mark.parametrize("notebook", [DECK_NB, SIZE_NB], ids=["deck", "chapter"])
+def test_rise_presents_a_notebook_with_a_live_explorer(browser, lab, notebook):
+    """jupyterlab-rise's slideshow of the session-1 deck notebook and of chapter 1.1: one
+    reveal.js section per slide, and on the explorer's slide the saved view responds to the
+    keyboard, with no kernel run."""
     server, folder = lab
-    nb = json.loads((NOTEBOOKS[DECK_NB] / DECK_NB).read_text())
+    nb = json.loads((NOTEBOOKS[notebook] / notebook).read_text())
     slides = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "slide" for c in nb["cells"])
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -543,7 +545,7 @@ def test_rise_presents_a_lecture_deck_with_a_live_explorer(browser, lab):
     page.on("request", lambda r: urllib.parse.urlsplit(r.url).hostname not in (None, "127.0.0.1")
             and r.url.startswith("http") and off_machine.append(r.url))
     try:
-        path = urllib.parse.quote(f"{folder}/{DECK_NB}")
+        path = urllib.parse.quote(f"{folder}/{notebook}")
         page.goto(f"{server.base}/rise/{path}?token={server.token}")
         sections = page.locator(".reveal .slides > section")
         sections.first.wait_for(timeout=SERVER_START_S * 1000)
@@ -570,11 +572,11 @@ def test_rise_presents_a_lecture_deck_with_a_live_explorer(browser, lab):
         page.keyboard.press("ArrowRight")
         after = view.evaluate("el => [el.failurelab.sentence(), el.failurelab.figure()]")
         assert "31 % of maximal force" in after[0] and after[1] != before[1]
-        # rise.css of the deck folder: no code on the slide, room-sized figure text
-        assert page.locator(".reveal section.present .jp-CodeCell .jp-Cell-inputWrapper").evaluate_all(
-            "els => els.every(e => getComputedStyle(e).display === 'none')")
-        assert view.locator(".fl-figure svg").get_attribute("font-size") == "24"
-        page.screenshot(path=str(SCREENSHOTS / "lab-rise.png"))
+        if notebook == DECK_NB:  # the decks' rise.css: no code on the slide, room-sized text
+            assert page.locator(".reveal section.present .jp-CodeCell .jp-Cell-inputWrapper").evaluate_all(
+                "els => els.every(e => getComputedStyle(e).display === 'none')")
+            assert view.locator(".fl-figure svg").get_attribute("font-size") == "24"
+        page.screenshot(path=str(SCREENSHOTS / f"lab-rise-{Path(notebook).stem}.png"))
         assert not errors, errors
         assert not off_machine, off_machine
     finally:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 
+from failurelab import plots
+
 from . import reader
 from .course import LITE_PACKAGES, ROOT, pinned_versions, toc_notebooks
 from .generated import write_or_check
@@ -78,8 +80,8 @@ def reader_section(root=ROOT):
              "sees. Try this: steps with a prediction and a collapsed answer / steps. Thinks: "
              "with a model answer / questions. Printed: sentences shown as fixed-width text."),
              "", ("| Notebook | Core | Words | Badge (min) | Visible code | Try this | Thinks | "
-             "Notice that | Printed | Cut cells | Widest figure (px) |"),
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "Notice that | Printed | Cut cells | Widest figure (px) | Smallest figure text at 390 px |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for m in measures:
         badge = (f"{m.badge_reading_min} / {m.badge_explorer_min}"
                  if m.badge_reading_min is not None else "–")
@@ -87,7 +89,9 @@ def reader_section(root=ROOT):
                      f"{'yes' if m.core else ''} | {m.words:,} | {badge} | {m.visible_code} | "
                      f"{min(m.try_predicted, m.try_answered)} / {m.try_steps} | "
                      f"{m.think_answers} / {m.thinks} | {m.notice_that} | {m.printed_prose} | "
-                     f"{m.truncated_cells} | {m.widest_figure_px} |")
+                     f"{m.truncated_cells} | {m.widest_figure_px} | "
+                     + (f"{plots.smallest_text_px(m.widest_figure_px / plots.DPI):.1f} px |"
+                        if m.widest_figure_px else "no figure |"))
     return lines
 
 
