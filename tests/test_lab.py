@@ -30,6 +30,9 @@ from pathlib import Path
 
 import pytest
 
+# every value the notebook toolbar's kernel indicator takes, in order (one home: the load test)
+from tools.hub import RECORD_KERNEL_STATUS_JS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = REPO_ROOT / "chapters" / "01_mechanism"
 SIZE_NB = "01_size_principle.ipynb"
@@ -50,17 +53,6 @@ KERNEL_ANSWER_MS = 15_000  # one explorer update is < 0.1 s (make bench); the sl
 # error level with JupyterLab 4.6 / ipywidgets 8.1; add the text here with a reason if one shows).
 KNOWN_LAB_ERRORS: tuple[str, ...] = ()
 
-# every value the notebook toolbar's kernel indicator takes, in order
-RECORD_KERNEL_STATUS_JS = """
-window.__kernelStatuses = [];
-new MutationObserver(records => {
-    for (const r of records) {
-        if (r.target.classList?.contains('jp-Notebook-ExecutionIndicator')) {
-            window.__kernelStatuses.push(r.target.dataset.status);
-        }
-    }
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-status']});
-"""
 PANEL_JS = "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
 KERNEL_STATUS_JS = PANEL_JS + "?.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status"
 # Code cells of the open notebook not yet run in this session, from JupyterLab's own model (the

@@ -172,14 +172,8 @@ class AnswerForm:
                 "notebook runs: open it in JupyterLab, Binder or Colab and run all cells.</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["text/html"] = self.html()
-        bundle["text/plain"] = (f"Answer form of task {self.task_id}: run this cell (or Run > "
-                                "Run All Cells) to use it.")
-        return bundle
+        return _bundle(self.widget, self.html(), f"Answer form of task {self.task_id}: run this "
+                       "cell (or Run > Run All Cells) to use it.", include, exclude, **kwargs)
 
 
 def _want(part, n) -> str:
@@ -258,13 +252,8 @@ class Calculator:
                 "notebook runs: open it in JupyterLab, Binder or Colab and run all cells.</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["text/html"] = self.html()
-        bundle["text/plain"] = f"{self.title}: run this cell (or Run > Run All Cells) to use it."
-        return bundle
+        return _bundle(self.widget, self.html(), f"{self.title}: run this cell (or Run > Run All "
+                       "Cells) to use it.", include, exclude, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,3 +287,11 @@ class Table:
 
     def __repr__(self):
         return (self.caption + "\n" if self.caption else "") + self.frame.to_string(index=False)
+
+
+def _bundle(widget, page, plain, include=None, exclude=None, **kwargs):
+    """The live widget where a kernel runs, ``page`` (HTML) elsewhere, ``plain`` as text."""
+    bundle = widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+    if isinstance(bundle, tuple):
+        bundle = bundle[0]
+    return {**(bundle or {}), "text/html": page, "text/plain": plain}
